@@ -1,0 +1,191 @@
+"""The `peacepulse` command: a thin shell over the core functions.
+
+Exit codes: 0 done, 1 validation problems (nothing written), 2 usage error,
+3 the store could not be used (missing, locked, damaged).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, exporting, ingest, seeds, store
+from .ingest import Report
+from .readers import KINDS
+
+SHOWN = 40  # problems printed before pointing to --report
+
+
+class UsageError(Exception):
+    pass
+
+
+def _progress(text: str) -> None:
+    if sys.stderr.isatty():
+        print(f"  … {text}", file=sys.stderr, flush=True)
+
+
+def _read(paths: list[str]) -> list[tuple[str, bytes]]:
+    files = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"No such file: {name}")
+        files.append((name, path.read_bytes()))
+    return files
+
+
+def _print_reports(reports: list[Report], report_path: str | None) -> int:
+    for r in reports:
+        print(f"{r.file_name}: {r.message}")
+        for p in r.problems.head(SHOWN).itertuples():
+            where = f"line {p.line}" + (f", {p.column}" if p.column else "")
+            print(f"  {p.severity.upper():7} {where}: {p.problem}")
+        if len(r.problems) > SHOWN:
+            print(f"  … and {len(r.problems) - SHOWN:,} more. Write them all with --report problems.csv")
+    if report_path:
+        import pandas as pd
+        frames = [r.problems.assign(file=r.file_name) for r in reports]
+        pd.concat(frames)[["line", "column", "value", "problem"] + (["file"] if len(reports) > 1 else [])
+                          ].to_csv(report_path, index=False)
+        print(f"Problems written to {report_path}")
+    failed = [r.file_name for r in reports if not r.ok]
+    if failed:
+        if len(reports) > 1:
+            print(f"Nothing was written: fix the problems in {', '.join(failed)} and try again.")
+        return 1
+    return 0
+
+
+def cmd_init(args) -> int:
+    for r in seeds.init(args.db, progress=_progress):
+        print(f"{r.file_name}: {r.message}")
+    print(f"Store ready at {args.db}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    reports = ingest.ingest_many(args.db, _read(args.files), commit=not args.dry_run,
+                                 kind=args.kind, origin="cli", progress=_progress)
+    return _print_reports(reports, args.report)
+
+
+def cmd_import_public(args) -> int:
+    from . import public
+    reports = public.import_file(args.db, args.source, Path(args.file), commit=not args.dry_run,
+                                 strength=Path(args.strength) if args.strength else None)
+    return _print_reports(reports, args.report)
+
+
+def _serve(db: Path, host: str, port: int) -> int:
+    os.environ["PEACEPULSE_DB"] = str(db.resolve())
+    app = importlib.import_module("dashboard.app")  # the UI is loaded only when asked for
+    print(f"PeacePulse dashboard on http://{host}:{port}/  (store: {db}; Ctrl+C to stop)")
+    app.main(host=host, port=port)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    if not args.db.exists():
+        raise store.StoreError(f"There is no store at {args.db}. Create one with `peacepulse init` "
+                               "or try `peacepulse demo`.")
+    return _serve(args.db, args.host, args.port)
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+    db = args.db if args.db_given else Path("data") / "demo.duckdb"
+    if args.rebuild or not db.exists():
+        print(f"Building the demo store at {db} …")
+        demo.build_demo(db, progress=_progress)
+    print(demo.summary(db))
+    return 0 if args.no_serve else _serve(db, args.host, args.port)
+
+
+def cmd_sql(args) -> int:
+    frame = store.read_df(args.db, args.query)
+    print(frame.to_csv(index=False) if args.csv else frame.to_string(index=False, max_rows=200))
+    return 0
+
+
+def cmd_export(args) -> int:
+    for path in exporting.export(args.db, Path(args.out), args.format, args.views or None):
+        print(path)
+    return 0
+
+
+def cmd_status(args) -> int:
+    print(exporting.status_text(args.db))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peacepulse", description=(
+        "PeacePulse: performance assessment for peace operations. "
+        "The store is --db, else $PEACEPULSE_DB, else data/peacepulse.duckdb."))
+    parser.add_argument("--version", action="version", version=f"peacepulse {__version__}")
+    parser.add_argument("--db", help="path of the DuckDB store")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="path of the DuckDB store")
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.add_argument("--port", type=int, default=8050)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("init", parents=[common], help="create or migrate the store and load the seeds").set_defaults(run=cmd_init)
+    p = sub.add_parser("ingest", parents=[common], help="validate and load CSV or .xlsx files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--kind", choices=KINDS, help="the kind of file (default: detected from the header)")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.add_argument("--report", metavar="PROBLEMS_CSV", help="write every problem to this CSV")
+    p.set_defaults(run=cmd_ingest)
+    p = sub.add_parser("import-public", parents=[common], help="load a public dataset (see data/README.md)")
+    p.add_argument("source", choices=("fatalities", "gender", "radpko", "sea"))
+    p.add_argument("file")
+    p.add_argument("--strength", help="gender file giving deployed strength (fatalities only)")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--report", metavar="PROBLEMS_CSV")
+    p.set_defaults(run=cmd_import_public)
+    p = sub.add_parser("demo", parents=[common, serving], help="build the demo store and start the dashboard")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the demo store even if it exists")
+    p.add_argument("--no-serve", action="store_true", help="build only")
+    p.set_defaults(run=cmd_demo)
+    sub.add_parser("serve", parents=[common, serving], help="start the dashboard").set_defaults(run=cmd_serve)
+    p = sub.add_parser("sql", parents=[common], help="run a read-only SQL query")
+    p.add_argument("query")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    p.set_defaults(run=cmd_sql)
+    p = sub.add_parser("export", parents=[common], help="export the public views to CSV or Parquet")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    p.add_argument("--out", default="export", help="folder to write into (default: export/)")
+    p.add_argument("views", nargs="*", help="views to export (default: all public views)")
+    p.set_defaults(run=cmd_export)
+    sub.add_parser("status", parents=[common], help="row counts and the latest uploads").set_defaults(run=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    args.db_given = bool(args.db or os.environ.get("PEACEPULSE_DB"))
+    args.db = store.resolve_db(args.db)
+    try:
+        return args.run(args)
+    except UsageError as err:
+        print(f"peacepulse: {err}", file=sys.stderr)
+        return 2
+    except store.StoreError as err:
+        print(f"peacepulse: {err}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("peacepulse: interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    except Exception as err:  # the last line of defence: no traceback reaches the user
+        if os.environ.get("PEACEPULSE_DEBUG"):
+            raise
+        print(f"peacepulse: unexpected error: {err}. Set PEACEPULSE_DEBUG=1 for details.", file=sys.stderr)
+        return 4
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The DuckDB store: where it lives, short-lived connections, migrations.
+
+No connection outlives a call: DuckDB locks the file across processes, so a
+held connection would either lock analysts out or block uploads.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+DEFAULT_DB = Path("data") / "peacepulse.duckdb"
+# Files stay readable by DuckDB 1.4+ clients (older CLIs, DBeaver, R).
+COMPATIBILITY = "v1.4.0"
+
+
+class StoreError(Exception):
+    """A problem with the store, worded for the person at the keyboard."""
+
+
+def resolve_db(path: str | Path | None = None) -> Path:
+    """The store path: an explicit path, else $PEACEPULSE_DB, else data/peacepulse.duckdb."""
+    return Path(path or os.environ.get("PEACEPULSE_DB") or DEFAULT_DB)
+
+
+def _explain(db: Path, err: duckdb.Error) -> StoreError:
+    text = str(err)
+    if "lock" in text.lower():
+        return StoreError(
+            f"The store {db} is in use by another program (a DuckDB client, DBeaver, "
+            "or another PeacePulse process writing). Close it and try again."
+        )
+    if isinstance(err, duckdb.IOException):
+        return StoreError(f"Cannot open the store {db}: {text.splitlines()[0]}")
+    return StoreError(f"The store {db} reported an error: {text.splitlines()[0]}")
+
+
+def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if read_only and not db.exists():
+        raise StoreError(f"There is no store at {db}. Create one with `peacepulse init`.")
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    config = {} if read_only else {"storage_compatibility_version": COMPATIBILITY}
+    try:
+        return duckdb.connect(str(db), read_only=read_only, config=config)
+    except duckdb.Error as err:
+        raise _explain(db, err) from err
+
+
+@contextmanager
+def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit."""
+    con = _connect(db, read_only=True)
+    try:
+        yield con
+    except duckdb.Error as err:
+        raise _explain(db, err) from err
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write transaction: committed if the block succeeds, rolled back otherwise."""
+    con = _connect(db, read_only=False)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+    except BaseException as err:
+        con.execute("ROLLBACK")
+        if isinstance(err, duckdb.Error):
+            raise _explain(db, err) from err
+        raise
+    finally:
+        con.close()
+
+
+def read_df(db: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run one read-only query and return its rows."""
+    with reading(db) as con:
+        return con.execute(sql, params or []).fetchdf()
+
+
+def data_version(db: Path) -> str:
+    """A token that changes after every committed upload; a cache key for reads."""
+    if not db.exists():
+        return "absent"
+    with reading(db) as con:
+        row = con.execute("SELECT count(*), max(batch_id), max(uploaded_at) FROM batch").fetchall()[0]
+    return f"{row[0]}-{row[1]}-{row[2]}"
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("peacepulse") / "migrations"
+    found = []
+    for item in folder.iterdir():
+        if item.name.endswith(".sql"):
+            found.append((int(item.name.split("_", 1)[0]), item.name, item.read_text("utf-8")))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the numbered SQL migrations not yet recorded; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {v for (v,) in con.execute("SELECT version FROM schema_migration").fetchall()}
+    applied = []
+    for version, name, sql in _migrations():
+        if version in done:
+            continue
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migration VALUES (?, ?, ?)", [version, name, datetime.now()])
+        applied.append(name)
+    return applied
+
+
+def init(db: Path) -> None:
+    """Create or migrate the store at db and load the seed catalogue."""
+    from .seeds import init as load_seeds  # seeds are ingested through ingest, which builds on this module
+
+    load_seeds(db)
