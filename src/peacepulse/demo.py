@@ -1,0 +1,142 @@
+"""The demo store: the seed catalogue, the real public series, and synthetic series for the rest.
+
+Every synthetic row carries source 'synthetic' so that no one mistakes it for a
+real figure; the dashboard draws such series differently.
+"""
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import ingest, seeds, store
+
+SYNTHETIC = "synthetic"
+FIRST_YEAR, LAST_YEAR = 2019, 2025
+SECTORS = ("Sector North", "Sector South", "Sector West")
+# Share of mission-indicator pairs per trajectory; together with the pairs left without
+# a target in seeds/demo-targets.csv this makes every status occur.
+PROFILES = (("ahead", 0.45), ("behind", 0.3), ("regressing", 0.25))
+
+
+def _periods(period_type: str | None) -> list[str]:
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    if period_type == "year":
+        return [str(y) for y in years]
+    if period_type == "half":
+        return [f"{y}-S{h}" for y in years for h in (1, 2)]
+    if period_type == "fiscal_year":
+        return [f"FY{y - 1}/{y % 100:02d}" for y in years]
+    if period_type == "month":
+        return [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
+    return [f"{y}-Q{q}" for y in years for q in range(1, 5)]
+
+
+def _profile(rng: random.Random) -> str:
+    pick, total = rng.random(), 0.0
+    for name, share in PROFILES:
+        total += share
+        if pick < total:
+            return name
+    return PROFILES[-1][0]
+
+
+def _trajectory(ind: pd.Series, target: pd.Series | None, n: int, rng: random.Random) -> list[float]:
+    """Baseline to an end point set by the profile, with noise; no target means a drifting level."""
+    if target is None:
+        start = rng.uniform(20, 60)
+        end = start * rng.uniform(0.8, 1.2)
+    else:
+        start, goal = float(target["baseline"]), float(target["target"])
+        reach = {"ahead": 1.02, "behind": 0.72, "regressing": -0.25}[_profile(rng)]
+        end = start + (goal - start) * reach
+    spread = max(abs(end - start) * 0.08, abs(start) * 0.02, 0.2)
+    values = [start + (end - start) * i / max(n - 1, 1) + rng.gauss(0, spread) for i in range(n)]
+    values[0] = start
+    limit_high = 100.0 if ind["measure"] == "percent" else float("inf")
+    digits = 1 if ind["measure"] in ("percent", "rate", "index", "score", "ratio") else 0
+    return [round(min(max(v, 0.0), limit_high), digits) for v in values]
+
+
+def _rows(mission: str, ind: pd.Series, target: pd.Series | None) -> list[dict]:
+    rng = random.Random(f"demo|{mission}|{ind['code']}")
+    periods = _periods(ind["period_type"])
+    values = _trajectory(ind, target, len(periods), rng)
+    base = {"mission": mission, "indicator": ind["code"], "source": SYNTHETIC,
+            "comment": "Synthetic demo value, not a real figure"}
+    rows = [{**base, "period": p, "value": v} for p, v in zip(periods, values)]
+    splits = str(ind["disaggregations"] or "")
+    if ind["measure"] == "count":  # counts add up, so their parts can be shown
+        for p, v in list(zip(periods, values))[-8:]:
+            if "sex" in splits:
+                female = round(v * rng.uniform(0.2, 0.45))
+                rows += [{**base, "period": p, "sex": "female", "value": female},
+                         {**base, "period": p, "sex": "male", "value": v - female}]
+            if "location" in splits:
+                cuts = sorted(rng.uniform(0, v) for _ in SECTORS[:-1])
+                parts = [round(b - a) for a, b in zip([0, *cuts], [*cuts, v])]
+                parts[-1] = v - sum(parts[:-1])
+                rows += [{**base, "period": p, "location": s, "value": x} for s, x in zip(SECTORS, parts)]
+    return rows
+
+
+def synthetic_observations(db: Path) -> pd.DataFrame:
+    """Series for the demo missions' indicators that have no real data yet."""
+    targets = pd.read_csv(seeds.seed_dir() / "demo-targets.csv")
+    indicators = store.read_df(db, "SELECT code, measure, period_type, disaggregations FROM indicators")
+    covered = store.read_df(db, "SELECT DISTINCT mission, indicator FROM observations")
+    covered_pairs = set(zip(covered["mission"], covered["indicator"]))
+    real_indicators = set(covered["indicator"])
+    rows = []
+    for mission in targets["mission"].unique():
+        for ind in indicators.to_dict("records"):
+            if ind["code"] in real_indicators or (mission, ind["code"]) in covered_pairs:
+                continue
+            match = targets[(targets["mission"] == mission) & (targets["indicator"] == ind["code"])]
+            rows += _rows(mission, pd.Series(ind), None if match.empty else match.iloc[0])
+    frame = pd.DataFrame(rows)
+    for column in ("sex", "location"):
+        frame[column] = frame[column].fillna("total") if column in frame else "total"
+    return frame[["mission", "indicator", "period", "value", "sex", "location", "source", "comment"]]
+
+
+def real_files() -> list[Path]:
+    """The derived public series shipped in data/real, targets after the observations they qualify."""
+    folder = seeds.folder("real") if seeds.folder("real").is_dir() else seeds.folder("data") / "real"
+    return sorted(folder.glob("observations-*.csv")) + sorted(folder.glob("targets-*.csv"))
+
+
+def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
+    """Build the demo store next to db and move it into place only when complete."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    building = db.with_name(db.name + ".building")
+    building.unlink(missing_ok=True)
+    seeds.init(building, progress=progress)
+    files = [(p.name, p.read_bytes()) for p in real_files()]
+    files.append(("demo-targets.csv", (seeds.seed_dir() / "demo-targets.csv").read_bytes()))
+    _require(ingest.ingest_many(building, files, commit=True, origin="demo", progress=progress))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "synthetic-observations.csv"
+        synthetic_observations(building).to_csv(path, index=False)
+        _require(ingest.ingest_many(building, [(path.name, path.read_bytes())], commit=True,
+                                    origin="demo", progress=progress))
+    os.replace(building, db)
+
+
+def _require(reports: list[ingest.Report]) -> None:
+    bad = [r for r in reports if not r.ok]
+    if bad:
+        first = bad[0].problems.iloc[0]
+        raise store.StoreError(f"The demo data failed validation in {bad[0].file_name}, "
+                               f"line {first['line']}: {first['problem']}")
+
+
+def summary(db: Path) -> str:
+    counts = store.read_df(db, """SELECT count(DISTINCT mission) AS missions, count(*) AS points,
+                                         count(*) FILTER (WHERE synthetic) AS synthetic
+                                  FROM observations""").iloc[0]
+    return (f"Demo store {db}: {counts['points']:,} data points for {counts['missions']} missions, "
+            f"of which {counts['synthetic']:,} synthetic (flagged as such).")

@@ -1,0 +1,90 @@
+-- Descriptions that travel with the file: DBeaver, the duckdb CLI (duckdb_columns()) and R show them.
+COMMENT ON TABLE schema_migration IS 'Numbered schema migrations applied to this store.';
+COMMENT ON TABLE batch IS 'Storage behind the batches view.';
+COMMENT ON TABLE theme IS 'Storage behind the themes view.';
+COMMENT ON TABLE mission IS 'Storage behind the missions view.';
+COMMENT ON TABLE indicator IS 'Storage behind the indicators view.';
+COMMENT ON TABLE indicator_theme IS 'Storage behind the indicator_themes view; rank 1 is the primary theme.';
+COMMENT ON TABLE target_revision IS 'Every revision of every target (append-only). Query the targets view for current ones.';
+COMMENT ON TABLE observation_revision IS 'Every revision of every observation (append-only). Query observation_history.';
+COMMENT ON TABLE observation_current IS 'Current revision of each observation, maintained by each upload. Query observations.';
+
+COMMENT ON VIEW themes IS 'The ten key take-aways of the 2024 symposium on the future of UN peacekeeping, used as themes.';
+COMMENT ON COLUMN themes.number IS 'Theme number, 1 to 10.';
+COMMENT ON COLUMN themes.title IS 'Short title of the take-away.';
+COMMENT ON COLUMN themes.summary IS 'What the take-away asks for, summarised.';
+
+COMMENT ON VIEW missions IS 'Entities assessed: peacekeeping operations, political missions, regional operations, headquarters.';
+COMMENT ON COLUMN missions.code IS 'Short code, usually the acronym (e.g. UNMISS). Used in every upload.';
+COMMENT ON COLUMN missions.name IS 'Full name.';
+COMMENT ON COLUMN missions.kind IS 'peacekeeping, political, regional or headquarters.';
+COMMENT ON COLUMN missions.lead_entity IS 'Lead department or organisation (e.g. DPO, DPPA, African Union).';
+COMMENT ON COLUMN missions.active IS 'True when no end date is recorded.';
+COMMENT ON COLUMN missions.start_date IS 'Start of the mandate or deployment.';
+COMMENT ON COLUMN missions.end_date IS 'End of the mandate or withdrawal; NULL while active or unknown.';
+COMMENT ON COLUMN missions.hq_location IS 'Headquarters city.';
+COMMENT ON COLUMN missions.country IS 'Host country or countries, separated by "; ".';
+COMMENT ON COLUMN missions.latitude IS 'Headquarters latitude, decimal degrees.';
+COMMENT ON COLUMN missions.longitude IS 'Headquarters longitude, decimal degrees.';
+COMMENT ON COLUMN missions.source IS 'Where the facts in this row come from.';
+
+COMMENT ON VIEW indicators IS 'The indicator catalogue (indicator sheets), each mapped to one or more themes.';
+COMMENT ON COLUMN indicators.code IS 'Indicator code used in uploads.';
+COMMENT ON COLUMN indicators.name IS 'Short name.';
+COMMENT ON COLUMN indicators.definition IS 'What is counted and how; says so where no public data exists.';
+COMMENT ON COLUMN indicators.primary_theme IS 'The theme the indicator chiefly serves (1-10).';
+COMMENT ON COLUMN indicators.themes IS 'All themes served, primary first.';
+COMMENT ON COLUMN indicators.result_level IS 'output, outcome or impact.';
+COMMENT ON COLUMN indicators.measure IS 'count, percent, rate, index, days, ratio or score.';
+COMMENT ON COLUMN indicators.unit IS 'Unit of the values (e.g. %, persons, incidents).';
+COMMENT ON COLUMN indicators.direction IS 'increase or decrease: which way is better.';
+COMMENT ON COLUMN indicators.aggregation IS 'How values combine over periods or places: sum, mean, last or ratio.';
+COMMENT ON COLUMN indicators.period_type IS 'The only period type accepted for this indicator; NULL accepts any.';
+COMMENT ON COLUMN indicators.source IS 'Data source.';
+COMMENT ON COLUMN indicators.component IS 'Mission component responsible for reporting.';
+COMMENT ON COLUMN indicators.disaggregations IS 'Breakdowns reported: sex, age, location (separated by ";").';
+COMMENT ON COLUMN indicators.kpi IS 'True for key indicators, shown by default in trend panels.';
+
+COMMENT ON VIEW indicator_themes IS 'Indicator to theme mapping, one row per pair.';
+COMMENT ON COLUMN indicator_themes.indicator IS 'Indicator code.';
+COMMENT ON COLUMN indicator_themes.theme IS 'Theme number.';
+COMMENT ON COLUMN indicator_themes.is_primary IS 'True for the indicator''s primary theme.';
+
+COMMENT ON VIEW observations IS 'The current value of each (mission, indicator, period, sex, age, location).';
+COMMENT ON COLUMN observations.mission IS 'Mission code.';
+COMMENT ON COLUMN observations.indicator IS 'Indicator code.';
+COMMENT ON COLUMN observations.period IS 'Period code: 2024, 2024-S1, 2024-Q3, 2024-07, 2024-07-15 or FY2024/25.';
+COMMENT ON COLUMN observations.period_type IS 'year, half, quarter, month, day or fiscal_year (UN budget year, July-June).';
+COMMENT ON COLUMN observations.period_start IS 'First day of the period.';
+COMMENT ON COLUMN observations.period_end IS 'Last day of the period.';
+COMMENT ON COLUMN observations.sex IS 'total, female, male or other.';
+COMMENT ON COLUMN observations.age IS 'Age group, or total.';
+COMMENT ON COLUMN observations.location IS 'Place within the mission area, or total.';
+COMMENT ON COLUMN observations.value IS 'The value, in the indicator''s unit.';
+COMMENT ON COLUMN observations.numerator IS 'Numerator of a share or rate, where reported.';
+COMMENT ON COLUMN observations.denominator IS 'Denominator of a share or rate, where reported.';
+COMMENT ON COLUMN observations.comment IS 'Free-text note from the uploader.';
+COMMENT ON COLUMN observations.source IS 'Where the value comes from; "synthetic" marks invented demo values.';
+COMMENT ON COLUMN observations.synthetic IS 'True for synthetic demo values that are not real figures.';
+COMMENT ON COLUMN observations.revision IS '1 for the first value; each correction adds one.';
+COMMENT ON COLUMN observations.batch_id IS 'The upload that wrote this revision (see batches).';
+COMMENT ON COLUMN observations.recorded_at IS 'When this revision was written (UTC).';
+
+COMMENT ON VIEW observation_history IS 'Every revision of every observation, oldest first by revision.';
+COMMENT ON VIEW series IS 'Headline values (sex, age and location all total) per mission, indicator and period.';
+COMMENT ON VIEW targets IS 'The current target, and baseline, per mission, indicator and target period.';
+COMMENT ON COLUMN targets.period IS 'The period by which the target should be reached.';
+COMMENT ON COLUMN targets.target IS 'Target value, in the indicator''s unit.';
+COMMENT ON COLUMN targets.baseline IS 'Baseline value; when NULL the first observed value is used.';
+COMMENT ON COLUMN targets.baseline_period IS 'Period of the baseline value.';
+COMMENT ON VIEW batches IS 'One row per upload that changed something: file, checksum, time and counts.';
+COMMENT ON COLUMN batches.origin IS 'How the rows arrived: cli, upload, seed, demo or import.';
+COMMENT ON COLUMN batches.sha256 IS 'SHA-256 of the uploaded file.';
+
+COMMENT ON VIEW progress IS 'Latest headline value per mission and indicator against its baseline and target, with a status.';
+COMMENT ON COLUMN progress.target IS 'The applicable target: the earliest due on or after the latest value, else the most recent.';
+COMMENT ON COLUMN progress.attainment IS 'Share of the way from baseline to target reached: 0 at baseline, 1 at target.';
+COMMENT ON COLUMN progress.pace IS 'Share of the time from baseline to target period that has elapsed at the latest value.';
+COMMENT ON COLUMN progress.status IS 'on_track: target met or attainment >= pace; at_risk: within 0.25 of pace; off_track: further behind; no_target: no target set.';
+COMMENT ON VIEW scorecard IS 'Per mission and theme: indicators by status and an overall status (an indicator counts under each of its themes).';
+COMMENT ON COLUMN scorecard.status IS 'Mean of on_track=1, at_risk=0.5, off_track=0 over indicators with targets: >= 0.75 on_track, >= 0.4 at_risk, else off_track; no_target when none has a target.';
