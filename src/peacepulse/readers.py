@@ -47,12 +47,18 @@ def _read_csv(content: bytes) -> pd.DataFrame:
     if "\x00" in text:
         raise FileProblem("This does not look like a text file. Upload a CSV or an .xlsx workbook.")
     try:
-        return pd.read_csv(io.StringIO(text), sep=_delimiter(text), dtype=str,
-                           keep_default_na=False, skip_blank_lines=True)
-    except pd.errors.ParserError as err:
-        raise FileProblem(f"The file is not a well-formed table: {err}".rstrip(".") + ".") from err
+        records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+                   if any(cell.strip() for cell in r)]
     except csv.Error as err:
         raise FileProblem(f"The file is not a well-formed table: {err}.") from err
+    header, rows = records[0], records[1:]
+    for number, row in enumerate(rows, start=2):
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            raise FileProblem(f"The file is not a well-formed table: line {number} has {len(row)} "
+                              f"values but the header has {len(header)} columns.")
+    # Spreadsheets drop trailing empty cells; pad them back rather than complain.
+    width = len(header)
+    return pd.DataFrame([(r + [""] * width)[:width] for r in rows], columns=header, dtype=str)
 
 
 def _read_xlsx(content: bytes) -> pd.DataFrame:

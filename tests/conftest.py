@@ -1,0 +1,43 @@
+"""Shared fixtures: real DuckDB files on disk, built from the seed files."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from peacepulse import ingest, seeds
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("template") / "seeded.duckdb"
+    seeds.init(db)
+    return db
+
+
+@pytest.fixture
+def db(seeded_template: Path, tmp_path: Path) -> Path:
+    """A fresh store holding the seed catalogue (themes, missions, indicators)."""
+    copy = tmp_path / "store.duckdb"
+    shutil.copy(seeded_template, copy)
+    return copy
+
+
+def upload(db: Path, name: str, text: str | bytes | None = None, *, commit: bool = True,
+           kind: str | None = None) -> ingest.Report:
+    """Ingest a fixture file by name, or the given content under that name."""
+    if text is None:
+        content = (FIXTURES / name).read_bytes()
+    else:
+        content = text.encode("utf-8") if isinstance(text, str) else text
+    return ingest.ingest_upload(db, name, content, commit=commit, kind=kind, origin="test")
+
+
+def problem_at(report: ingest.Report, line: int, column: str) -> str:
+    """The one problem reported for a line and column."""
+    rows = report.problems[(report.problems["line"] == line) & (report.problems["column"] == column)]
+    assert len(rows) == 1, f"expected one problem at line {line}, {column}; got\n{report.problems}"
+    return rows.iloc[0]["problem"]

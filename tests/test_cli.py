@@ -1,0 +1,99 @@
+"""The command line as a person uses it: real processes, real files, exit codes and messages."""
+import csv
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from conftest import FIXTURES
+
+
+def run(*args, db=None, cwd=None):
+    command = [sys.executable, "-m", "peacepulse.cli", *args] + (["--db", str(db)] if db else [])
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def cli_db(seeded_template, tmp_path):
+    copy = tmp_path / "cli.duckdb"
+    shutil.copy(seeded_template, copy)
+    return copy
+
+
+def test_init_creates_the_store_and_is_idempotent(tmp_path):
+    first = run("init", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "missions.csv: Written: " in first.stdout
+    assert (tmp_path / "data" / "peacepulse.duckdb").exists()
+    again = run("init", cwd=tmp_path)
+    assert "indicators.csv: Nothing to change" in again.stdout
+
+
+def test_round_trip(cli_db, tmp_path):
+    new = run("ingest", str(FIXTURES / "indicators-new.csv"), str(FIXTURES / "observations-new.csv"), db=cli_db)
+    assert new.returncode == 0, new.stdout + new.stderr
+    assert "observations-new.csv: Written: 6 new, 0 revised, 0 unchanged (observations)." in new.stdout
+    same = run("ingest", str(FIXTURES / "observations-new.csv"), db=cli_db)
+    assert same.returncode == 0 and "Nothing to change: all 6 rows are already in the store." in same.stdout
+    fixed = run("ingest", str(FIXTURES / "observations-corrected.csv"), db=cli_db)
+    assert "Written: 1 new, 1 revised, 5 unchanged" in fixed.stdout
+    report = tmp_path / "problems.csv"
+    broken = run("ingest", str(FIXTURES / "observations-broken.csv"), "--report", str(report), db=cli_db)
+    assert broken.returncode == 1
+    assert "ERROR   line 3, mission: Unknown mission code 'UNMISSS'. Did you mean 'UNMISS'?" in broken.stdout
+    rows = list(csv.DictReader(report.open()))
+    assert [r["line"] for r in rows] == ["3", "4", "5", "6", "7", "8", "9", "10", "11"]
+    assert set(rows[0]) == {"line", "column", "value", "problem"}
+    counted = run("sql", "SELECT count(*) AS n FROM observation_history", "--csv", db=cli_db)
+    assert counted.stdout.split() == ["n", "8"]
+
+
+def test_dry_run_writes_nothing(cli_db):
+    out = run("ingest", str(FIXTURES / "indicators-new.csv"), "--dry-run", db=cli_db)
+    assert out.returncode == 0 and "Would write: 2 new" in out.stdout
+    assert run("sql", "SELECT count(*) FROM indicators WHERE code = 'RADIO_REACH'", "--csv", db=cli_db).stdout.split()[1] == "0"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ingest", "no-such-file.csv"], "peacepulse: No such file: no-such-file.csv"),
+    (["ingest", "--bogus", "x.csv"], "unrecognized arguments: --bogus"),
+    (["ingest", "x.csv", "--kind", "nonsense"], "invalid choice: 'nonsense'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_exit_2_without_traceback(cli_db, args, message):
+    out = run(*args, db=cli_db)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_locked_store_is_explained(cli_db):
+    holder = duckdb.connect(str(cli_db))  # another program holding the file open for writing
+    try:
+        out = run("ingest", str(FIXTURES / "indicators-new.csv"), db=cli_db)
+    finally:
+        holder.close()
+    assert out.returncode == 3
+    assert "is in use by another program" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_missing_store_is_explained(tmp_path):
+    out = run("status", db=tmp_path / "absent.duckdb")
+    assert out.returncode == 3
+    assert "There is no store at" in out.stderr and "peacepulse init" in out.stderr
+
+
+def test_sql_is_read_only(cli_db):
+    out = run("sql", "DELETE FROM mission", db=cli_db)
+    assert out.returncode == 3 and "read-only" in out.stderr
+    assert run("sql", "SELECT count(*) FROM missions", "--csv", db=cli_db).stdout.split()[1] != "0"
+
+
+def test_export_and_status(cli_db, tmp_path):
+    out = run("export", "--out", str(tmp_path / "out"), "--format", "parquet", "missions", "themes", db=cli_db)
+    assert out.returncode == 0, out.stderr
+    themes = duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'out' / 'themes.parquet'}'").fetchall()[0][0]
+    assert themes == 10
+    status = run("status", db=cli_db)
+    assert "themes" in status.stdout and "missions.csv" in status.stdout

@@ -1,0 +1,85 @@
+"""Files as field officers make them: Excel exports, BOMs, semicolons, Windows line endings."""
+import io
+
+import pandas as pd
+import pytest
+
+from conftest import upload
+from peacepulse import store
+from peacepulse.readers import FileProblem, detect_kind, read_table
+
+ROWS = [["UNMISS", "UNIF_WOMEN_SHARE", "2020", "7.5"], ["MINUSCA", "UNIF_WOMEN_SHARE", "2020", "6.25"]]
+
+
+def _csv(sep: str, newline: str = "\n") -> str:
+    lines = [sep.join(["Mission ", " Indicator", "PERIOD", "Value"])] + [sep.join(r) for r in ROWS]
+    return newline.join(lines) + newline
+
+
+@pytest.mark.parametrize("content", [
+    _csv(",").encode("utf-8"),
+    b"\xef\xbb\xbf" + _csv(",").encode("utf-8"),        # UTF-8 with BOM, as Excel saves it
+    _csv(";", "\r\n").encode("utf-8"),                     # semicolons and Windows line endings
+    _csv("\t").encode("utf-8"),
+    _csv(";").replace("6.25", "6,25").encode("cp1252"),    # a European Excel: decimal comma
+])
+def test_variants_read_the_same(content):
+    frame = read_table("obs.csv", content)
+    assert list(frame.columns) == ["mission", "indicator", "period", "value"]
+    assert frame.values.tolist()[0] == ROWS[0]
+    assert frame.iloc[1]["mission"] == "MINUSCA"
+
+
+def test_cp1252_text_survives(db):
+    content = "mission,indicator,period,value,comment\nUNMISS,FAT_TOTAL,2020,3,Juba – Malakal road\n"
+    report = upload(db, "obs.csv", content.encode("cp1252"))
+    assert report.written
+    assert store.read_df(db, "SELECT comment FROM observations")["comment"][0] == "Juba – Malakal road"
+
+
+def test_xlsx_first_sheet_is_read(db):
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer) as xl:
+        pd.DataFrame(ROWS, columns=["mission", "indicator", "period", "value"]).assign(
+            value=[7.5, 6.25]).to_excel(xl, sheet_name="Data", index=False)
+        pd.DataFrame({"note": ["ignored"]}).to_excel(xl, sheet_name="Notes", index=False)
+    report = upload(db, "returns.xlsx", buffer.getvalue())
+    assert report.written and report.kind == "observations" and report.new == 2
+    values = store.read_df(db, "SELECT mission, value FROM observations ORDER BY mission")
+    assert values.values.tolist() == [["MINUSCA", 6.25], ["UNMISS", 7.5]]
+
+
+@pytest.mark.parametrize("columns, kind", [
+    (["mission", "indicator", "period", "value"], "observations"),
+    (["mission", "indicator", "period", "target", "baseline"], "targets"),
+    (["code", "name", "themes", "unit", "direction"], "indicators"),
+    (["code", "name", "start_date"], "missions"),
+    (["mission", "indicator", "period"], "observations"),  # then reported as missing 'value'
+    (["country", "year", "deaths"], None),
+])
+def test_kind_is_detected_from_the_header(columns, kind):
+    assert detect_kind(columns) == kind
+
+
+def test_unrecognised_header_is_explained(db):
+    report = upload(db, "x.csv", "country,year,deaths\nSudan,2020,3\n")
+    assert not report.ok
+    assert report.problems.iloc[0]["problem"].startswith("Could not tell what kind of file this is")
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "The file is empty."),
+    (b"\x00\x01\x02binary\x00", "This does not look like a text file. Upload a CSV or an .xlsx workbook."),
+    (b"mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021,3,4,5\n",
+     "The file is not a well-formed table: line 3 has 6 values but the header has 4 columns."),
+    (b"mission,mission,period,value\n", "Line 1: the column(s) mission appear more than once."),
+])
+def test_unreadable_files(content, message):
+    with pytest.raises(FileProblem, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_table("x.csv", content)
+
+
+def test_damaged_workbook(db):
+    report = upload(db, "broken.xlsx", b"PK\x03\x04 not really a workbook")
+    assert report.problems.iloc[0]["problem"].startswith("The workbook could not be opened")
+    assert report.problems.iloc[0]["line"] == 1

@@ -1,0 +1,164 @@
+"""Each validation rule: the message a person sees, and the line it points to."""
+
+from conftest import problem_at, upload
+from peacepulse import store
+
+HEADER = "mission,indicator,period,value\n"
+
+
+def count_observations(db) -> int:
+    return int(store.read_df(db, "SELECT count(*) AS n FROM observation_history")["n"][0])
+
+
+def test_missing_required_column_is_named(db):
+    report = upload(db, "obs.csv", "mission,indicator,value\nUNMISS,FAT_TOTAL,3\n", kind="observations")
+    assert not report.ok
+    text = problem_at(report, 1, "period")
+    assert "required column 'period' is missing" in text
+    assert "mission, indicator, value" in text  # what the file does have
+
+
+def test_unknown_mission_suggests_the_closest_code(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISSS,FAT_TOTAL,2021,4\n")
+    assert problem_at(report, 3, "mission") == "Unknown mission code 'UNMISSS'. Did you mean 'UNMISS'?"
+    assert report.problems.iloc[0]["value"] == "UNMISSS"
+
+
+def test_unknown_indicator_suggests_the_closest_code(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_MALICOUS,2020,3\n")
+    assert problem_at(report, 2, "indicator") == (
+        "Unknown indicator code 'FAT_MALICOUS'. Did you mean 'FAT_MALICIOUS'?")
+
+
+def test_codes_match_whatever_their_case(db):
+    report = upload(db, "obs.csv", HEADER + "unmiss,fat_total,2020,3\n")
+    assert report.ok and report.written
+    rows = store.read_df(db, "SELECT mission, indicator FROM observations")
+    assert rows.values.tolist() == [["UNMISS", "FAT_TOTAL"]]
+
+
+def test_malformed_period(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021-13,4\n")
+    text = problem_at(report, 3, "period")
+    assert text.startswith("'2021-13' is not a period.") and "FY2024/25" in text
+
+
+def test_text_in_a_numeric_field_gives_one_clear_message(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,N/A\n")
+    assert len(report.problems) == 1
+    assert problem_at(report, 2, "value") == (
+        "'N/A' is not a number. Give a number, or leave the row out if there is no value.")
+
+
+def test_empty_required_cell(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,\n")
+    assert problem_at(report, 2, "value") == "value is empty; every row needs one."
+
+
+def test_percentage_outside_0_to_100(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,UNIF_WOMEN_SHARE,2020,7.5\nUNMISS,UNIF_WOMEN_SHARE,2021,107.5\n")
+    assert problem_at(report, 3, "value") == "107.5 is outside 0-100, but this indicator is a percentage."
+    assert len(report.problems) == 1
+
+
+def test_negative_count(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,-2\n")
+    assert problem_at(report, 2, "value") == (
+        "-2 is negative, but this indicator counts things and cannot be below zero.")
+
+
+def test_numerator_larger_than_denominator(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value,numerator,denominator\n"
+                                   "UNMISS,UNIF_WOMEN_SHARE,2020,50,300,200\n")
+    assert problem_at(report, 2, "numerator") == "The numerator (300) is larger than the denominator (200)."
+
+
+def test_duplicate_key_points_to_the_first_line(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021,3\n"
+                                            "UNMISS,FAT_TOTAL,2020,4\n")
+    assert problem_at(report, 4, "period") == (
+        "Duplicate row: mission UNMISS, indicator FAT_TOTAL, period 2020 already appears on line 2.")
+
+
+def test_same_period_for_different_sexes_is_not_a_duplicate(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value,sex\nUNMISS,UNIF_STRENGTH,2020,100,female\n"
+                                   "UNMISS,UNIF_STRENGTH,2020,900,male\nUNMISS,UNIF_STRENGTH,2020,1000,\n")
+    assert report.ok, report.problems
+
+
+def test_period_type_must_fit_the_indicator(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020-Q1,3\n")
+    assert problem_at(report, 2, "period") == (
+        "'2020-Q1' is a quarter period, but indicator FAT_TOTAL is reported by year.")
+
+
+def test_every_problem_is_reported_in_one_run_and_nothing_is_written(db):
+    upload(db, "indicators-new.csv")
+    before = count_observations(db)
+    report = upload(db, "observations-broken.csv")
+    assert report.problems[["line", "column"]].values.tolist() == [
+        [3, "mission"], [4, "indicator"], [5, "period"], [6, "value"], [7, "value"],
+        [8, "value"], [9, "numerator"], [10, "period"], [11, "period"]]
+    assert report.message == "9 problems found in observations-broken.csv; nothing was written."
+    assert not report.written
+    assert count_observations(db) == before
+
+
+def test_unused_column_is_a_warning_not_an_error(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value,remarks\nUNMISS,FAT_TOTAL,2020,3,x\n")
+    assert report.ok and report.written
+    assert problem_at(report, 1, "remarks") == "The column 'remarks' is not used in a observations file and was ignored."
+
+
+def test_period_outside_the_mission_dates_is_only_a_warning(db):
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2009,3\n")
+    assert report.ok and report.written
+    warning = report.problems.iloc[0]
+    assert warning["severity"] == "warning" and warning["line"] == 2
+    assert warning["problem"] == ("Period 2009 is before the mission began (UNMISS: 2011-07-08). "
+                                  "It was kept as context data.")
+
+
+def test_outlier_is_flagged_against_the_series_history(db):
+    history = "".join(f"UNMISS,FAT_TOTAL,{y},{v}\n" for y, v in zip(range(2012, 2020), [3, 4, 5, 4, 3, 5, 4, 4]))
+    assert upload(db, "history.csv", HEADER + history).written
+    report = upload(db, "new.csv", HEADER + "UNMISS,FAT_TOTAL,2020,95\nUNMISS,FAT_TOTAL,2021,5\n")
+    assert report.ok and report.written
+    assert report.problems[["line", "column", "severity"]].values.tolist() == [[2, "value", "warning"]]
+    assert report.problems.iloc[0]["problem"] == (
+        "95 is far from the usual level of this series (median 4 over 10 periods). "
+        "It was kept; check that it is right.")
+
+
+def test_indicator_file_rules(db):
+    report = upload(db, "ind.csv", "code,name,themes,unit,direction,period_type\n"
+                                   "GOOD_ONE,Fine,7;2,%,increase,quarter\n"
+                                   "BAD THEMES,Themes,11,count,increase,\n"
+                                   "BAD_DIR,Direction,3,count,up,\n"
+                                   "BAD_PT,Period,3,count,decrease,weekly\n"
+                                   "GOOD_ONE,Again,4,count,increase,\n")
+    assert problem_at(report, 3, "themes").startswith("'11' is not a list of theme numbers.")
+    assert problem_at(report, 4, "direction") == "'up' is not an accepted direction. Use one of: increase, decrease."
+    assert problem_at(report, 5, "period_type").startswith("'weekly' is not an accepted period_type.")
+    assert problem_at(report, 6, "code") == "Duplicate row: code GOOD_ONE already appears on line 2."
+
+
+def test_mission_file_accepts_decimal_commas_and_checks_dates(db):
+    report = upload(db, "missions.csv", "code;name;start_date;end_date;latitude;longitude\n"
+                                        "NEWPKO;New operation;2025-01-01;;4,85;31,58\n"
+                                        "OLDPKO;Old operation;2025-01-01;2024-01-01;;\n")
+    assert problem_at(report, 3, "end_date") == "The end date 2024-01-01 is before the start date 2025-01-01."
+    fixed = upload(db, "missions.csv", "code;name;start_date;latitude;longitude\nNEWPKO;New operation;2025-01-01;4,85;31,58\n")
+    assert fixed.written
+    row = store.read_df(db, "SELECT latitude, longitude, active FROM missions WHERE code = 'NEWPKO'").iloc[0]
+    assert (row["latitude"], row["longitude"], bool(row["active"])) == (4.85, 31.58, True)
+
+
+def test_a_store_error_is_worded_for_people(tmp_path):
+    missing = tmp_path / "nowhere.duckdb"
+    try:
+        store.read_df(missing, "SELECT 1")
+    except store.StoreError as err:
+        assert str(err) == f"There is no store at {missing}. Create one with `peacepulse init`."
+    else:
+        raise AssertionError("expected a StoreError")
