@@ -73,9 +73,10 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_import_public(args) -> int:
-    from . import public
-    reports = public.import_file(args.db, args.source, Path(args.file), commit=not args.dry_run,
-                                 strength=Path(args.strength) if args.strength else None)
+    from . import importing
+    _read([args.file] + ([args.strength] if args.strength else []))  # usage error if missing
+    reports = importing.import_file(args.db, args.source, Path(args.file), commit=not args.dry_run,
+                                    strength=Path(args.strength) if args.strength else None)
     return _print_reports(reports, args.report)
 
 

@@ -51,7 +51,8 @@ def _outside_mission(rows: pd.DataFrame, missions: pd.DataFrame) -> list[dict]:
     found = []
     for i in rows.index[before | after]:
         when = "before the mission began" if before[i] else "after the mission ended"
-        span = f"{start[i]:%Y-%m-%d} to {'' if pd.isna(end[i]) else f'{end[i]:%Y-%m-%d}'}".rstrip(" to")
+        span = " to ".join("?" if pd.isna(d) else f"{d:%Y-%m-%d}" for d in (start[i], end[i])
+                           ).removesuffix(" to ?")
         found.append(problems.problem(i, "period", rows.at[i, "period"], (
             f"Period {rows.at[i, 'period']} is {when} ({rows.at[i, 'mission']}: {span}). "
             "It was kept as context data."), "warning"))
