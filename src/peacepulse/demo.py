@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -118,12 +117,21 @@ def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
     files = [(p.name, p.read_bytes()) for p in real_files()]
     files.append(("demo-targets.csv", (seeds.seed_dir() / "demo-targets.csv").read_bytes()))
     _require(ingest.ingest_many(building, files, commit=True, origin="demo", progress=progress))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "synthetic-observations.csv"
-        synthetic_observations(building).to_csv(path, index=False)
-        _require(ingest.ingest_many(building, [(path.name, path.read_bytes())], commit=True,
-                                    origin="demo", progress=progress))
+    synthetic = synthetic_observations(building)
+    for name, frame in (("synthetic-observations.csv", synthetic), ("synthetic-corrections.csv",
+                                                                    corrections(synthetic))):
+        _require(ingest.ingest_many(building, [(name, frame.to_csv(index=False).encode())],
+                                    commit=True, origin="demo", progress=progress))
     os.replace(building, db)
+
+
+def corrections(synthetic: pd.DataFrame) -> pd.DataFrame:
+    """A later upload that revises a few values, as real figures get revised."""
+    headline = synthetic[(synthetic["sex"] == "total") & (synthetic["location"] == "total")]
+    picked = headline.groupby("mission").tail(3).copy()
+    picked["value"] = (picked["value"] * 0.97).round(1)  # downward, so limits still hold
+    picked["comment"] = "Synthetic demo correction of an earlier synthetic value"
+    return picked
 
 
 def _require(reports: list[ingest.Report]) -> None:
