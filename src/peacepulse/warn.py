@@ -48,13 +48,14 @@ def _outside_mission(rows: pd.DataFrame, missions: pd.DataFrame) -> list[dict]:
     end = pd.to_datetime(rows["mission"].map(dates["end_date"]))
     before = pd.to_datetime(rows["period_end"]) < start
     after = pd.to_datetime(rows["period_start"]) > end
+    flagged = rows[["mission", "period"]].assign(start=start, end=end, before=before)[before | after]
     found = []
-    for i in rows.index[before | after]:
-        when = "before the mission began" if before[i] else "after the mission ended"
-        span = " to ".join("?" if pd.isna(d) else f"{d:%Y-%m-%d}" for d in (start[i], end[i])
+    for row in flagged.itertuples():
+        when = "before the mission began" if row.before else "after the mission ended"
+        span = " to ".join("?" if pd.isna(d) else f"{d:%Y-%m-%d}" for d in (row.start, row.end)
                            ).removesuffix(" to ?")
-        found.append(problems.problem(i, "period", rows.at[i, "period"], (
-            f"Period {rows.at[i, 'period']} is {when} ({rows.at[i, 'mission']}: {span}). "
+        found.append(problems.problem(row.Index, "period", row.period, (
+            f"Period {row.period} is {when} ({row.mission}: {span}). "
             "It was kept as context data."), "warning"))
     return found
 
