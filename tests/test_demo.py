@@ -1,0 +1,47 @@
+"""The demo store: real series where they exist, flagged synthetic series elsewhere, every status."""
+import pytest
+
+from peacepulse import demo, store
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    demo.build_demo(db)
+    return db
+
+
+def test_every_status_occurs(demo_db):
+    statuses = set(store.read_df(demo_db, "SELECT DISTINCT status FROM progress")["status"])
+    assert statuses == {"on_track", "at_risk", "off_track", "no_target"}
+
+
+def test_synthetic_rows_are_flagged_and_real_rows_are_not(demo_db):
+    rows = store.read_df(demo_db, """SELECT synthetic, count(*) AS n,
+                                            count(*) FILTER (WHERE source = 'synthetic') AS labelled
+                                     FROM observations GROUP BY synthetic""").set_index("synthetic")
+    assert rows.loc[True, "n"] == rows.loc[True, "labelled"] > 1000
+    assert rows.loc[False, "labelled"] == 0 and rows.loc[False, "n"] > 4000
+
+
+@pytest.mark.parametrize("mission, first_year", [("UNIFIL", 2010), ("MONUSCO", 2010),
+                                                 ("UNMISS", 2011), ("MINUSCA", 2014)])
+def test_real_series_reach_back_to_the_mission_start(demo_db, mission, first_year):
+    found = store.read_df(demo_db, """SELECT indicator, min(period) AS first FROM series
+                                      WHERE mission = ? AND NOT synthetic
+                                        AND indicator IN ('FAT_TOTAL', 'UNIF_WOMEN_SHARE', 'UNIF_STRENGTH')
+                                      GROUP BY indicator""", [mission]).set_index("indicator")["first"]
+    assert set(found.index) == {"FAT_TOTAL", "UNIF_WOMEN_SHARE", "UNIF_STRENGTH"}
+    assert int(found["UNIF_WOMEN_SHARE"]) <= max(first_year, 2010)
+
+
+def test_six_current_missions_cover_all_ten_themes(demo_db):
+    covered = store.read_df(demo_db, """SELECT s.mission, count(DISTINCT s.theme) AS themes
+                                        FROM scorecard s JOIN missions m ON m.code = s.mission
+                                        WHERE m.active GROUP BY s.mission HAVING count(DISTINCT s.theme) = 10""")
+    assert len(covered) >= 6
+
+
+def test_demo_shows_revisions(demo_db):
+    revised = store.read_df(demo_db, "SELECT count(*) AS n FROM observations WHERE revision > 1")["n"][0]
+    assert revised > 0
