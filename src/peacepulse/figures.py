@@ -1,6 +1,8 @@
 """Plotly figures for the dashboard: pure functions of DataFrames, one shared template."""
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -63,11 +65,13 @@ def scorecard_heatmap(cells: pd.DataFrame, missions: list[str], themes: pd.DataF
              for v in ([i / k, STATUS_COLORS[s]], [(i + 1) / k, STATUS_COLORS[s]])]
     fig = go.Figure(go.Heatmap(
         z=z, x=[str(n) for n in numbers], y=missions, text=text, texttemplate="%{text}",
-        customdata=hover, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+        customdata=hover, textfont={"color": "black"}, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
         hovertemplate="<b>%{customdata[0]}</b> · theme %{customdata[1]}: %{customdata[2]}"
                       "<br>%{customdata[3]}: %{customdata[4]}<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, height=max(260, 44 * len(missions) + 90),
-                      margin={"t": 50, "b": 20}, xaxis={"side": "top", "title": "Theme", "type": "category"},
+    ticks = ["<br>".join(textwrap.wrap(f"{n}. {titles[n]}", 16)) for n in numbers]
+    fig.update_layout(template=TEMPLATE, height=max(300, 44 * len(missions) + 130), margin={"t": 100, "b": 20},
+                      xaxis={"side": "top", "type": "category", "tickvals": [str(n) for n in numbers],
+                             "ticktext": ticks, "tickfont": {"size": 11}},
                       yaxis={"autorange": "reversed", "type": "category"})
     return fig
 
@@ -88,8 +92,8 @@ def mission_map(points: pd.DataFrame) -> go.Figure:
                           + "<extra></extra>"))
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb",
                     showland=True, landcolor="#f4f4f4", showocean=True, oceancolor="#eaf2f8",
-                    lataxis_range=[-40, 60], lonaxis_range=[-30, 120])
-    fig.update_layout(template=TEMPLATE, height=380, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                    lataxis_range=[-38, 58], lonaxis_range=[-95, 130])
+    fig.update_layout(template=TEMPLATE, height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                       legend={"y": 0.02, "x": 0.01, "orientation": "v"})
     return fig
 
@@ -144,8 +148,8 @@ def trend_panel(indicators: pd.DataFrame, series: pd.DataFrame, progress: pd.Dat
         if span and not p.empty and pd.notna(p["target"].iloc[0]):
             fig.add_trace(_hline([span[0], span[-1]], float(p["target"].iloc[0]), "Target", "target",
                                  r.code, "dash", i == 1), row=i, col=1)
-    fig.update_layout(template=TEMPLATE, height=170 * len(codes) + 90, showlegend=True,
-                      legend={"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+    fig.update_layout(template=TEMPLATE, height=170 * len(codes) + 110, showlegend=True, margin={"t": 70},
+                      legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left", "yref": "container"})
     return fig
 
 

@@ -6,6 +6,7 @@ held connection would either lock analysts out or block uploads.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,6 +19,7 @@ import pandas as pd
 DEFAULT_DB = Path("data") / "peacepulse.duckdb"
 # Files stay readable by DuckDB 1.4+ clients (older CLIs, DBeaver, R).
 COMPATIBILITY = "v1.4.0"
+LOCK_WAIT = 3.0  # seconds to wait for another process to let go of the file
 
 
 class StoreError(Exception):
@@ -47,10 +49,16 @@ def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
     config = {} if read_only else {"storage_compatibility_version": COMPATIBILITY}
-    try:
-        return duckdb.connect(str(db), read_only=read_only, config=config)
-    except duckdb.Error as err:
-        raise _explain(db, err) from err
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only, config=config)
+        except duckdb.Error as err:
+            # Another process's connection lasts milliseconds (a dashboard read, the end of
+            # an upload): wait for it briefly rather than fail at once.
+            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                raise _explain(db, err) from err
+            time.sleep(0.05)
 
 
 @contextmanager
