@@ -104,7 +104,7 @@ def synthetic_observations(db: Path) -> pd.DataFrame:
 
 def real_files() -> list[Path]:
     """The derived public series shipped in data/real, targets after the observations they qualify."""
-    folder = seeds.folder("real") if seeds.folder("real").is_dir() else seeds.folder("data") / "real"
+    folder = seeds.folder("data") / "real"
     return sorted(folder.glob("observations-*.csv")) + sorted(folder.glob("targets-*.csv"))
 
 

@@ -1,7 +1,6 @@
 """The seed catalogue: the ten themes, the missions and the indicators every store starts with."""
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +11,8 @@ SEED_FILES = ("missions.csv", "indicators.csv")
 
 
 def folder(name: str) -> Path:
-    """A folder shipped with the project: next to the package in a wheel, else in the checkout."""
-    packaged = Path(str(resources.files("peacepulse"))) / f"_{name}"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / name
+    """A top-level folder of the checkout PeacePulse runs from (seeds, data)."""
+    return Path(__file__).resolve().parents[2] / name
 
 
 def seed_dir() -> Path:
