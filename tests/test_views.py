@@ -84,3 +84,11 @@ def test_an_older_duckdb_cli_reads_the_store(scored):
                          capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["mission,indicator,status", "UNMISS,CIV_CASUALTIES,on_track",
                                        "UNMISS,CONTINGENT_WOMEN_SHARE,on_track"]
+
+
+def test_pace_counts_from_the_stated_baseline_period_even_without_a_value_for_it(db):
+    upload(db, "obs.csv", OBS + "UNMISS,CONTINGENT_WOMEN_SHARE,2021-Q4,12\nUNMISS,CONTINGENT_WOMEN_SHARE,2022-Q4,14\n")
+    upload(db, "targets.csv", TARGETS + "UNMISS,CONTINGENT_WOMEN_SHARE,2024-Q4,20,10,2020-Q4\n")
+    row = status(db, "UNMISS", "CONTINGENT_WOMEN_SHARE")
+    assert row["pace"] == pytest.approx(730 / 1461)  # 2020-12-31 to 2022-12-31, of 2020-12-31 to 2024-12-31
+    assert row["attainment"] == pytest.approx(0.4) and row["status"] == "at_risk"

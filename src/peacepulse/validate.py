@@ -89,6 +89,7 @@ def _parse(raw: pd.DataFrame, kind: str, cat: dict) -> tuple[pd.DataFrame, list[
     if kind == "targets":
         baseline_period, bad = parsing.periods(text("baseline_period"))
         typed["baseline_period"] = baseline_period["period"]
+        typed["baseline_end"] = baseline_period["period_end"]
         note(bad, "baseline_period")
     if kind in ("indicators", "missions"):
         for column in REQUIRED[kind] + OPTIONAL[kind]:

@@ -16,7 +16,7 @@ import pandas as pd
 from .schemas import OBSERVATION_KEY, TARGET_KEY
 
 OBSERVATION_VALUES = ["value", "numerator", "denominator", "comment", "source"]
-TARGET_VALUES = ["target", "baseline", "baseline_period", "comment"]
+TARGET_VALUES = ["target", "baseline", "baseline_period", "baseline_end", "comment"]
 PERIOD = ["period_type", "period_start", "period_end"]
 INDICATOR_COLUMNS = ["code", "name", "definition", "result_level", "measure", "unit", "direction",
                      "aggregation", "period_type", "source", "component", "disaggregations", "kpi"]

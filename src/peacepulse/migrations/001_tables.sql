@@ -70,6 +70,7 @@ CREATE TABLE target_revision (
     target          DOUBLE,
     baseline        DOUBLE,
     baseline_period VARCHAR,
+    baseline_end    DATE,     -- last day of baseline_period
     comment         VARCHAR,
     revision        INTEGER NOT NULL,
     batch_id        INTEGER NOT NULL,

@@ -41,7 +41,7 @@ WHERE sex = 'total' AND age = 'total' AND location = 'total';
 
 CREATE VIEW targets AS
 SELECT mission, indicator, period, period_type, period_start, period_end,
-       target, baseline, baseline_period, comment, revision, batch_id, recorded_at
+       target, baseline, baseline_period, baseline_end, comment, revision, batch_id, recorded_at
 FROM target_revision
 QUALIFY revision = max(revision) OVER (PARTITION BY mission, indicator, period);
 
@@ -67,7 +67,7 @@ WITH latest AS (
 -- or, when every target is past, the most recent one.
 applicable AS (
     SELECT l.mission, l.indicator, t.target, t.period AS target_period, t.period_end AS target_end,
-           t.baseline, t.baseline_period
+           t.baseline, t.baseline_period, t.baseline_end
     FROM latest l JOIN targets t USING (mission, indicator)
     QUALIFY row_number() OVER (
         PARTITION BY l.mission, l.indicator
@@ -80,10 +80,7 @@ measured AS (
            a.target, a.target_period, a.target_end,
            coalesce(a.baseline, l.first_value) AS baseline,
            CASE WHEN a.baseline IS NOT NULL THEN a.baseline_period ELSE l.first_period END AS baseline_period,
-           CASE WHEN a.baseline IS NOT NULL THEN
-                coalesce((SELECT max(s.period_end) FROM series s
-                          WHERE s.mission = l.mission AND s.indicator = l.indicator
-                            AND s.period = a.baseline_period), l.first_period_end)
+           CASE WHEN a.baseline IS NOT NULL THEN coalesce(a.baseline_end, l.first_period_end)
                 ELSE l.first_period_end END AS baseline_end
     FROM latest l
     JOIN indicators i ON i.code = l.indicator

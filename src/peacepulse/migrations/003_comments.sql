@@ -88,3 +88,4 @@ COMMENT ON COLUMN progress.pace IS 'Share of the time from baseline to target pe
 COMMENT ON COLUMN progress.status IS 'on_track: target met or attainment >= pace; at_risk: within 0.25 of pace; off_track: further behind; no_target: no target set.';
 COMMENT ON VIEW scorecard IS 'Per mission and theme: indicators by status and an overall status (an indicator counts under each of its themes).';
 COMMENT ON COLUMN scorecard.status IS 'Mean of on_track=1, at_risk=0.5, off_track=0 over indicators with targets: >= 0.75 on_track, >= 0.4 at_risk, else off_track; no_target when none has a target.';
+COMMENT ON COLUMN targets.baseline_end IS 'Last day of the baseline period.';
