@@ -4,7 +4,8 @@ SELECT number, title, summary FROM theme;
 
 CREATE VIEW missions AS
 SELECT code, name, kind, lead_entity,
-       end_date IS NULL AS active,
+       CASE WHEN end_date IS NOT NULL THEN false
+            WHEN start_date IS NOT NULL THEN true END AS active,  -- NULL: dates unknown
        start_date, end_date, hq_location, country, latitude, longitude, source
 FROM mission;
 

@@ -19,7 +19,7 @@ COMMENT ON COLUMN missions.code IS 'Short code, usually the acronym (e.g. UNMISS
 COMMENT ON COLUMN missions.name IS 'Full name.';
 COMMENT ON COLUMN missions.kind IS 'peacekeeping, political, regional or headquarters.';
 COMMENT ON COLUMN missions.lead_entity IS 'Lead department or organisation (e.g. DPO, DPPA, African Union).';
-COMMENT ON COLUMN missions.active IS 'True when no end date is recorded.';
+COMMENT ON COLUMN missions.active IS 'True when started and no end date is recorded; NULL when the dates are unknown.';
 COMMENT ON COLUMN missions.start_date IS 'Start of the mandate or deployment.';
 COMMENT ON COLUMN missions.end_date IS 'End of the mandate or withdrawal; NULL while active or unknown.';
 COMMENT ON COLUMN missions.hq_location IS 'Headquarters city.';
