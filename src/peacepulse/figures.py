@@ -18,6 +18,7 @@ STATUS_SYMBOLS = {"on_track": "✓", "at_risk": "!", "off_track": "✗", "no_tar
 MAP_MARKERS = {"on_track": "circle", "at_risk": "diamond", "off_track": "x",
                "no_target": "square", "no_data": "circle-open"}
 SERIES_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "hexagon"]
 SYNTHETIC_NOTE = "Dashed lines and open markers: synthetic demo data"
 TEMPLATE = "peacepulse"
 
@@ -39,8 +40,18 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
-def cell_text(row: pd.Series) -> str:
+def cell_text(row) -> str:
+    """A scorecard cell: '3✓ 1! 0✗', or how many indicators lack a target when none has one."""
+    if row.on_track + row.at_risk + row.off_track == 0:
+        return f"{row.no_target} no target"
     return f"{row.on_track}✓ {row.at_risk}! {row.off_track}✗"
+
+
+def _counts(row) -> str:
+    if row is None:
+        return "no indicator with data"
+    return (f"{row.on_track} on track, {row.at_risk} at risk, {row.off_track} off track, "
+            f"{row.no_target} without target")
 
 
 def scorecard_heatmap(cells: pd.DataFrame, missions: list[str], themes: pd.DataFrame) -> go.Figure:
@@ -48,24 +59,18 @@ def scorecard_heatmap(cells: pd.DataFrame, missions: list[str], themes: pd.DataF
     numbers = themes["number"].tolist()
     titles = dict(zip(themes["number"], themes["title"]))
     lookup = {(r.mission, int(r.theme)): r for r in cells.itertuples()}
-    z, text, hover = [], [], []
-    for code in missions:
-        z_row, t_row, h_row = [], [], []
-        for n in numbers:
-            r = lookup.get((code, n))
-            status = r.status if r is not None else "no_data"
-            z_row.append(STATUSES[::-1].index(status))
-            t_row.append(cell_text(r) if r is not None else "no data")
-            counts = (f"{r.on_track} on track, {r.at_risk} at risk, {r.off_track} off track, "
-                      f"{r.no_target} without target" if r is not None else "no indicator with data")
-            h_row.append([code, n, titles[n], STATUS_LABELS[status], counts])
-        z.append(z_row), text.append(t_row), hover.append(h_row)
+    grid = [[lookup.get((code, n)) for n in numbers] for code in missions]
+    status = [[r.status if r is not None else "no_data" for r in row] for row in grid]
+    order = STATUSES[::-1]  # z: no data lowest, on track highest
+    hover = [[[code, n, titles[n], STATUS_LABELS[st], _counts(r)] for n, r, st in zip(numbers, row, st_row)]
+             for code, row, st_row in zip(missions, grid, status)]
     k = len(STATUSES)
-    scale = [v for i, s in enumerate(STATUSES[::-1])
-             for v in ([i / k, STATUS_COLORS[s]], [(i + 1) / k, STATUS_COLORS[s]])]
+    scale = [v for i, st in enumerate(order) for v in ([i / k, STATUS_COLORS[st]], [(i + 1) / k, STATUS_COLORS[st]])]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[str(n) for n in numbers], y=missions, text=text, texttemplate="%{text}",
-        customdata=hover, textfont={"color": "black"}, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+        z=[[order.index(st) for st in row] for row in status], x=[str(n) for n in numbers], y=missions,
+        text=[[cell_text(r) if r is not None else "no data" for r in row] for row in grid],
+        texttemplate="%{text}", textfont={"color": "black"}, customdata=hover, zmin=-0.5, zmax=k - 0.5,
+        colorscale=scale, showscale=False, xgap=2, ygap=2,
         hovertemplate="<b>%{customdata[0]}</b> · theme %{customdata[1]}: %{customdata[2]}"
                       "<br>%{customdata[3]}: %{customdata[4]}<extra></extra>"))
     ticks = ["<br>".join(textwrap.wrap(f"{n}. {titles[n]}", 16)) for n in numbers]
@@ -90,42 +95,63 @@ def mission_map(points: pd.DataFrame) -> go.Figure:
                     "line": {"width": 1, "color": "#333"}},
             hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>" + STATUS_LABELS[status]
                           + "<extra></extra>"))
-    fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb",
+    fig.update_geos(projection_type="equirectangular", showcountries=True, countrycolor="#bbb",
                     showland=True, landcolor="#f4f4f4", showocean=True, oceancolor="#eaf2f8",
-                    lataxis_range=[-38, 58], lonaxis_range=[-95, 130])
-    fig.update_layout(template=TEMPLATE, height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                    lataxis_range=[-38, 58], lonaxis_range=[-110, 140], showframe=False)
+    fig.update_layout(template=TEMPLATE, height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                       legend={"y": 0.02, "x": 0.01, "orientation": "v"})
     return fig
 
 
-def _line(df: pd.DataFrame, name: str, color: str, unit: str, meta: dict,
-          legend: bool) -> list[go.Scatter]:
-    """One line, split into a real and a synthetic part so each is drawn as what it is."""
+Placed = list[tuple[dict, int | None, int | None]]  # trace, row, col: added in one batch, which is far faster
+
+
+def _add(fig: go.Figure, placed: Placed) -> go.Figure:
+    if placed:
+        traces, rows, cols = zip(*placed)
+        grid = rows[0] is not None
+        fig.add_traces(list(traces), rows=list(rows) if grid else None, cols=list(cols) if grid else None)
+    return fig
+
+
+def _line(df: pd.DataFrame, name: str, style: tuple[str, str], unit: str, meta: dict, legend: bool) -> list[dict]:
+    """One line, split into a real and a synthetic part so each is drawn as what it is.
+
+    Points sit at the start of their period, so the value for 2010 lines up with the 2010 tick.
+    """
+    color, symbol = style
+    df = df.sort_values("period_start")
+    flags = df["synthetic"].fillna(False).astype(bool)
     traces = []
-    for synthetic, part in df.sort_values("period_end").groupby("synthetic", sort=False):
+    for synthetic in (False, True):
+        part = df[flags == synthetic]
+        if part.empty:
+            continue
         note = "synthetic demo data" if synthetic else "source: %{customdata[1]}"
-        traces.append(go.Scatter(
-            x=part["period_end"], y=part["value"], name=name + (" (synthetic)" if synthetic else ""),
-            mode="lines+markers", legendgroup=name, showlegend=legend, opacity=0.6 if synthetic else 1,
+        traces.append(dict(
+            type="scatter", x=part["period_start"].tolist(), y=part["value"].tolist(),
+            name=name + (" (synthetic)" if synthetic else ""), mode="lines+markers", legendgroup=name,
+            showlegend=legend, opacity=0.6 if synthetic else 1,
             line={"color": color, "dash": "dash" if synthetic else "solid"},
-            marker={"symbol": "circle-open" if synthetic else "circle", "size": 7},
-            customdata=part[["period", "source"]].fillna("").to_numpy(), meta={**meta, "role": "value"},
+            marker={"symbol": symbol + ("-open" if synthetic else ""), "size": 7},
+            customdata=part[["period", "source"]].fillna("").values.tolist(), meta={**meta, "role": "value"},
             hovertemplate=f"<b>{name}</b> %{{customdata[0]}}: %{{y:,.4~g}} {unit}<br>{note}<extra></extra>"))
     return traces
 
 
-def _hline(x: list, y: float, name: str, role: str, code: str, dash: str, legend: bool) -> go.Scatter:
-    return go.Scatter(x=x, y=[y] * len(x), mode="lines", name=name, legendgroup=role, showlegend=legend,
-                      line={"color": "#444", "dash": dash, "width": 1.5}, meta={"indicator": code, "role": role},
-                      hovertemplate=f"{name}: %{{y:,.4~g}}<extra></extra>")
+def _hline(x: list, y: float, name: str, role: str, code: str, dash: str, legend: bool) -> dict:
+    return dict(type="scatter", x=x, y=[y] * len(x), mode="lines", name=name, legendgroup=role, showlegend=legend,
+                line={"color": "#444", "dash": dash, "width": 1.5}, meta={"indicator": code, "role": role},
+                hovertemplate=f"{name}: %{{y:,.4~g}}<extra></extra>")
 
 
-def _target_marks(t: pd.DataFrame, color: str, meta: dict, legend: bool) -> go.Scatter:
-    return go.Scatter(x=t["period_end"], y=t["target"], mode="markers", name="Target", legendgroup="target",
-                      showlegend=legend, marker={"symbol": "star-diamond", "size": 11, "color": color,
-                                                 "line": {"width": 1, "color": "#222"}},
-                      customdata=t[["period"]].to_numpy(), meta={**meta, "role": "target_point"},
-                      hovertemplate="Target %{customdata[0]}: %{y:,.4~g}<extra></extra>")
+def _target_marks(t: pd.DataFrame, color: str, meta: dict, legend: bool, name: str = "Target milestones",
+                  group: str = "milestones") -> dict:
+    return dict(type="scatter", x=t["period_start"].tolist(), y=t["target"].tolist(), mode="markers", name=name,
+                legendgroup=group, showlegend=legend, marker={"symbol": "star-diamond", "size": 11, "color": color,
+                                                             "line": {"width": 1, "color": "#222"}},
+                customdata=t[["period"]].values.tolist(), meta={**meta, "role": "target_point"},
+                hovertemplate="Target %{customdata[0]}: %{y:,.4~g}<extra></extra>")
 
 
 def trend_panel(indicators: pd.DataFrame, series: pd.DataFrame, progress: pd.DataFrame,
@@ -134,35 +160,43 @@ def trend_panel(indicators: pd.DataFrame, series: pd.DataFrame, progress: pd.Dat
     codes = indicators["code"].tolist()
     fig = make_subplots(rows=len(codes), cols=1, shared_xaxes=True, vertical_spacing=0.3 / max(len(codes), 1),
                         subplot_titles=[f"{r.name} ({r.unit})" for r in indicators.itertuples()])
+    placed: Placed = []
+    seen: set[str] = set()  # each of baseline, target line and target marks in the legend once
     for i, r in enumerate(indicators.itertuples(), start=1):
         s, t = series[series["indicator"] == r.code], targets[targets["indicator"] == r.code]
-        for trace in _line(s, r.name, SERIES_COLORS[0], r.unit, {"indicator": r.code}, legend=False):
-            fig.add_trace(trace, row=i, col=1)
+        traces = _line(s, r.name, (SERIES_COLORS[0], "circle"), r.unit, {"indicator": r.code}, legend=False)
         if not t.empty:
-            fig.add_trace(_target_marks(t, STATUS_COLORS["on_track"], {"indicator": r.code}, i == 1), row=i, col=1)
-        span = sorted(pd.concat([s["period_end"], t["period_end"]]).dropna())
+            traces.append(_target_marks(t, STATUS_COLORS["on_track"], {"indicator": r.code}, "marks" not in seen))
+            seen.add("marks")
+        span = sorted(pd.concat([s["period_start"], t["period_start"]]).dropna())
         p = progress[progress["indicator"] == r.code]
-        if span and not p.empty and pd.notna(p["baseline"].iloc[0]):
-            fig.add_trace(_hline([span[0], span[-1]], float(p["baseline"].iloc[0]), "Baseline", "baseline",
-                                 r.code, "dot", i == 1), row=i, col=1)
-        if span and not p.empty and pd.notna(p["target"].iloc[0]):
-            fig.add_trace(_hline([span[0], span[-1]], float(p["target"].iloc[0]), "Target", "target",
-                                 r.code, "dash", i == 1), row=i, col=1)
+        for column, name, dash in (("baseline", "Baseline", "dot"), ("target", "Target", "dash")):
+            if span and not p.empty and pd.notna(p[column].iloc[0]):
+                traces.append(_hline([span[0], span[-1]], float(p[column].iloc[0]), name, column, r.code, dash,
+                                     column not in seen))
+                seen.add(column)
+        placed += [(trace, i, 1) for trace in traces]
     fig.update_layout(template=TEMPLATE, height=170 * len(codes) + 110, showlegend=True, margin={"t": 70},
-                      legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left", "yref": "container"})
-    return fig
+                      legend={"y": 1.0, "yanchor": "top", "x": 0, "xanchor": "left", "yref": "container"})
+    fig.update_xaxes(showticklabels=True)  # shared axes hide all but the last row's dates
+    return _add(fig, placed)
 
 
-def _group_lines(fig: go.Figure, series: pd.DataFrame, key: str, colors: dict, unit: str,
-                 seen: set, row: int | None = None, col: int | None = None) -> None:
+def _group_lines(series: pd.DataFrame, key: str, styles: dict, unit: str, seen: set,
+                 row: int | None = None, col: int | None = None) -> Placed:
+    placed: Placed = []
     for group, part in series.groupby(key, sort=True):
-        for trace in _line(part, str(group), colors[group], unit, {key: group}, legend=group not in seen):
-            fig.add_trace(trace, row=row, col=col)
+        placed += [(t, row, col) for t in _line(part, str(group), styles[group], unit, {key: group},
+                                                legend=group not in seen)]
         seen.add(group)
+    return placed
 
 
-def _colors(values: pd.Series) -> dict:
-    return {v: SERIES_COLORS[i % len(SERIES_COLORS)] for i, v in enumerate(sorted(values.dropna().unique()))}
+def _styles(values: pd.Series) -> dict[str, tuple[str, str]]:
+    """A colour and marker per group: colours repeat after eight, the pair only after 40."""
+    n = len(SERIES_COLORS)
+    return {v: (SERIES_COLORS[i % n], SYMBOLS[i // n % len(SYMBOLS)])
+            for i, v in enumerate(sorted(values.dropna().unique()))}
 
 
 def mission_lines(series: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame,
@@ -172,15 +206,16 @@ def mission_lines(series: pd.DataFrame, targets: pd.DataFrame, indicators: pd.Da
     rows = -(-n // cols)
     fig = make_subplots(rows=rows, cols=min(cols, n), vertical_spacing=0.35 / rows, horizontal_spacing=0.08,
                         subplot_titles=[f"{r.name} ({r.unit})" for r in indicators.itertuples()])
-    colors, seen = _colors(pd.concat([series["mission"], targets["mission"]])), set()
+    styles, seen, placed = _styles(pd.concat([series["mission"], targets["mission"]])), set(), []
     for i, r in enumerate(indicators.itertuples()):
-        pos = {"row": i // cols + 1, "col": i % cols + 1}
-        _group_lines(fig, series[series["indicator"] == r.code], "mission", colors, r.unit, seen, **pos)
+        row, col = i // cols + 1, i % cols + 1
+        placed += _group_lines(series[series["indicator"] == r.code], "mission", styles, r.unit, seen, row, col)
         for mission, t in targets[targets["indicator"] == r.code].groupby("mission"):
-            mark = _target_marks(t, colors[mission], {"indicator": r.code, "mission": mission}, False)
-            fig.add_trace(mark.update(name=f"{mission} target", legendgroup=mission), **pos)
-    fig.update_layout(template=TEMPLATE, height=260 * rows + 80)
-    return fig
+            meta = {"indicator": r.code, "mission": mission}
+            placed.append((_target_marks(t, styles[mission][0], meta, False, f"{mission} target", mission), row, col))
+    fig.update_layout(template=TEMPLATE, height=260 * rows + 80,
+                      legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "title": "Mission"})
+    return _add(fig, placed)
 
 
 def breakdown(series: pd.DataFrame, by: str, unit: str) -> go.Figure:
@@ -188,24 +223,25 @@ def breakdown(series: pd.DataFrame, by: str, unit: str) -> go.Figure:
     missions = sorted(series["mission"].unique())
     fig = make_subplots(rows=len(missions), cols=1, shared_xaxes=True, subplot_titles=missions,
                         vertical_spacing=0.3 / max(len(missions), 1))
-    colors, seen = _colors(series[by]), set()
+    styles, seen, placed = _styles(series[by]), set(), []
     for i, mission in enumerate(missions, start=1):
-        _group_lines(fig, series[series["mission"] == mission], by, colors, unit, seen, row=i, col=1)
+        placed += _group_lines(series[series["mission"] == mission], by, styles, unit, seen, i, 1)
     fig.update_layout(template=TEMPLATE, height=220 * len(missions) + 80, legend_title_text=by)
-    return fig
+    return _add(fig, placed)
 
 
 def coverage_heatmap(coverage: pd.DataFrame) -> go.Figure:
-    """Mission × indicator: share of the indicator's reported periods that the mission covers."""
-    share = coverage.pivot(index="mission", columns="indicator", values="share")
+    """Indicator × mission: share of the indicator's reported periods that the mission covers."""
+    share = coverage.pivot(index="indicator", columns="mission", values="share")
     text = coverage.assign(t=coverage["periods"].astype(str) + "/" + coverage["expected"].astype(str)) \
-        .pivot(index="mission", columns="indicator", values="t").reindex_like(share)
+        .pivot(index="indicator", columns="mission", values="t").reindex_like(share)
     fig = go.Figure(go.Heatmap(
         z=share.to_numpy(), x=list(share.columns), y=list(share.index), text=text.fillna("").to_numpy(),
-        texttemplate="%{text}", colorscale="Cividis", zmin=0, zmax=1, xgap=1, ygap=1,
-        colorbar={"title": "share", "tickformat": ".0%"},
+        texttemplate="%{text}" if share.shape[1] <= 20 else None, colorscale="Cividis", zmin=0, zmax=1,
+        xgap=1, ygap=1, colorbar={"title": "share", "tickformat": ".0%"},
         hovertemplate="%{y} · %{x}<br>%{text} periods (%{z:.0%})<extra></extra>"))
-    fig.update_layout(template=TEMPLATE, height=max(260, 30 * len(share.index) + 140),
-                      xaxis={"side": "top", "tickangle": -40, "type": "category"},
-                      yaxis={"autorange": "reversed", "type": "category"}, margin={"t": 120})
+    fig.update_layout(template=TEMPLATE, height=max(300, 18 * len(share.index) + 160),
+                      xaxis={"side": "top", "tickangle": -45, "type": "category"},
+                      yaxis={"autorange": "reversed", "type": "category", "tickfont": {"size": 10}},
+                      margin={"t": 110, "l": 200})
     return fig

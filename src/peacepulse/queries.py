@@ -66,7 +66,7 @@ def mission_status(db: Path, kind: str | None = None, active_only: bool = False)
         SELECT m.code, m.name, m.latitude, m.longitude, s.indicators, s.score,
                CASE WHEN s.score IS NULL THEN 'no_target' WHEN s.score >= 0.75 THEN 'on_track'
                     WHEN s.score >= 0.4 THEN 'at_risk' ELSE 'off_track' END AS status
-        FROM scored s JOIN missions m ON m.code = s.mission{where} ORDER BY m.code""", params)
+        FROM scored s JOIN missions m ON m.code = s.mission{where} ORDER BY s.indicators DESC, m.code""", params)
 
 
 def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
@@ -84,7 +84,8 @@ def series(db: Path, mission: str | None = None, indicator: str | list[str] | No
            years: tuple[int, int] | None = None) -> pd.DataFrame:
     where, params = _where({"mission": mission, "indicator": indicator})
     if years:
-        where += (" AND " if where else " WHERE ") + "period_end >= make_date(?, 1, 1) AND period_start <= make_date(?, 12, 31)"
+        where += (" AND " if where else " WHERE ") + \
+            "period_end >= make_date(?, 1, 1) AND period_start <= make_date(?, 12, 31)"
         params += [int(years[0]), int(years[1])]
     return store.read_df(db, f"SELECT * FROM series{where} ORDER BY mission, indicator, period_end", params)
 
@@ -118,7 +119,8 @@ def breakdown(db: Path, indicator: str, by: str, mission: str | None = None) -> 
     """Values split by one dimension, with the other two at their total."""
     others = [d for d in ("sex", "age", "location") if d != by]
     where, params = _where({"indicator": indicator, "mission": mission})
-    return store.read_df(db, f"""SELECT mission, indicator, period, period_end, {by}, value, source, synthetic
+    return store.read_df(db, f"""SELECT mission, indicator, period, period_start, period_end, {by}, value, source,
+               synthetic
         FROM observations{where} AND {by} <> 'total' AND {others[0]} = 'total' AND {others[1]} = 'total'
         ORDER BY mission, {by}, period_end""", params)
 
@@ -147,32 +149,39 @@ def theme_indicators(db: Path, theme: int) -> pd.DataFrame:
         WHERE i.code IN (SELECT DISTINCT indicator FROM series) ORDER BY NOT i.kpi, i.code""", [int(theme)])
 
 
-def ranking(db: Path, theme: int) -> pd.DataFrame:
+def ranking(db: Path, theme: int, missions: list[str] | None = None) -> pd.DataFrame:
     """Per indicator of a theme, the missions ranked on the latest period any of them reported."""
-    return store.read_df(db, """
+    where, params = _where({"s.mission": missions})
+    return store.read_df(db, f"""
         WITH s AS (SELECT s.*, i.name, i.unit, i.direction FROM series s
                    JOIN indicators i ON i.code = s.indicator
-                   JOIN indicator_themes it ON it.indicator = s.indicator AND it.theme = ?),
+                   JOIN indicator_themes it ON it.indicator = s.indicator AND it.theme = ?{where}),
         latest AS (SELECT * FROM s QUALIFY period_end = max(period_end) OVER (PARTITION BY indicator))
         SELECT l.indicator, l.name, l.period, rank() OVER (PARTITION BY l.indicator ORDER BY
                    CASE WHEN l.direction = 'decrease' THEN l.value ELSE -l.value END) AS rank,
                l.mission, l.value, l.unit, p.target, p.status, l.synthetic
         FROM latest l LEFT JOIN progress p USING (mission, indicator)
-        ORDER BY l.indicator, rank, l.mission""", [int(theme)])
+        ORDER BY l.indicator, rank, l.mission""", [int(theme), *params])
 
 
-def coverage(db: Path) -> pd.DataFrame:
-    """Mission × indicator: periods reported against the periods any mission reported."""
-    return store.read_df(db, """
-        WITH per AS (SELECT indicator, count(DISTINCT period) AS expected FROM series GROUP BY indicator)
+def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
+    """Mission × indicator: periods reported against the periods any of these missions reported."""
+    where, params = _where({"mission": missions})
+    return store.read_df(db, f"""
+        WITH s AS (SELECT * FROM series{where}),
+        per AS (SELECT indicator, count(DISTINCT period) AS expected FROM s GROUP BY indicator)
         SELECT s.mission, s.indicator, count(DISTINCT s.period) AS periods, per.expected,
                count(DISTINCT s.period) / per.expected AS share
-        FROM series s JOIN per USING (indicator) GROUP BY s.mission, s.indicator, per.expected
-        ORDER BY s.mission, s.indicator""")
+        FROM s JOIN per USING (indicator) GROUP BY s.mission, s.indicator, per.expected
+        ORDER BY s.mission, s.indicator""", params)
 
 
 def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
-    """Series whose newest value is older than its period type allows; `reference` 'latest' or 'today'."""
+    """Series of active missions whose newest value is older than its period type allows.
+
+    Age counts from `reference`: 'latest' (the newest period end in the store) or 'today'.
+    A closed mission stops reporting by design, so its series are never stale.
+    """
     rules = " ".join(f"WHEN '{k}' THEN {a + g}" for k, (a, g) in FRESH_DAYS.items())
     ref = "current_date" if reference == "today" else "(SELECT max(period_end) FROM series)"
     return store.read_df(db, f"""
@@ -182,7 +191,8 @@ def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
         SELECT * FROM (SELECT l.mission, l.indicator, i.name, l.period_type, l.latest_period,
                               date_diff('day', l.latest_end, {ref}) AS days_since,
                               CASE l.period_type {rules} END AS allowed_days
-                       FROM last l JOIN indicators i ON i.code = l.indicator)
+                       FROM last l JOIN indicators i ON i.code = l.indicator
+                       JOIN missions m ON m.code = l.mission AND m.active)
         WHERE days_since > allowed_days ORDER BY days_since DESC, mission, indicator""")
 
 
@@ -193,7 +203,7 @@ def outliers(db: Path, threshold: float = 3.5, min_points: int = 5) -> pd.DataFr
                           median(value) OVER w AS median, count(*) OVER w AS n FROM series
                    WINDOW w AS (PARTITION BY mission, indicator)),
         m AS (SELECT *, median(abs(value - median)) OVER (PARTITION BY mission, indicator) AS mad FROM s)
-        SELECT mission, indicator, period, value, median, mad,
+        SELECT mission, indicator, period, value, round(median, 4) AS median, round(mad, 4) AS mad,
                round(abs(value - median) / (1.4826 * mad), 1) AS robust_z, source
         FROM m WHERE n >= ? AND mad > 0 AND abs(value - median) / (1.4826 * mad) > ?
         ORDER BY robust_z DESC""", [min_points, threshold])

@@ -24,14 +24,14 @@ LEFT JOIN (SELECT indicator, list(theme ORDER BY rank) AS themes
 CREATE VIEW observations AS
 SELECT mission, indicator, period, period_type, period_start, period_end,
        sex, age, location, value, numerator, denominator, comment, source,
-       coalesce(lower(source) LIKE '%synthetic%', false) AS synthetic,
+       coalesce(lower(trim(source)) = 'synthetic', false) AS synthetic,
        revision, batch_id, recorded_at
 FROM observation_current;
 
 CREATE VIEW observation_history AS
 SELECT mission, indicator, period, period_type, period_start, period_end,
        sex, age, location, value, numerator, denominator, comment, source,
-       coalesce(lower(source) LIKE '%synthetic%', false) AS synthetic,
+       coalesce(lower(trim(source)) = 'synthetic', false) AS synthetic,
        revision, batch_id, recorded_at
 FROM observation_revision;
 

@@ -64,7 +64,7 @@ COMMENT ON COLUMN observations.value IS 'The value, in the indicator''s unit.';
 COMMENT ON COLUMN observations.numerator IS 'Numerator of a share or rate, where reported.';
 COMMENT ON COLUMN observations.denominator IS 'Denominator of a share or rate, where reported.';
 COMMENT ON COLUMN observations.comment IS 'Free-text note from the uploader.';
-COMMENT ON COLUMN observations.source IS 'Where the value comes from; "synthetic" marks invented demo values.';
+COMMENT ON COLUMN observations.source IS 'Where the value comes from; exactly "synthetic" marks invented demo values.';
 COMMENT ON COLUMN observations.synthetic IS 'True for synthetic demo values that are not real figures.';
 COMMENT ON COLUMN observations.revision IS '1 for the first value; each correction adds one.';
 COMMENT ON COLUMN observations.batch_id IS 'The upload that wrote this revision (see batches).';

@@ -1,0 +1,57 @@
+"""The Dash app: shell (navbar, footer, URL), pages from dashboard/pages, a shared read cache.
+
+`gunicorn dashboard.app:server` serves it; the store is store.resolve_db() ($PEACEPULSE_DB).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import flask_bootstrap
+from dash import dcc, html
+from flask import send_from_directory
+
+from dashboard import data
+
+HERE = Path(__file__).parent
+NAV = [("Overview", "/"), ("Missions", "/mission"), ("Themes", "/theme"), ("Indicators", "/indicator"),
+       ("Data quality", "/quality"), ("Upload", "/upload")]
+
+# Bootstrap's stylesheet comes from the bootstrap-flask package and is served by this app,
+# so the dashboard needs no internet access (dbc.themes points at a CDN).
+BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
+BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
+
+# Named after the package so the pages import as dashboard.pages.<name>, not as a top-level `pages`.
+app = dash.Dash("dashboard", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
+                external_stylesheets=[BOOTSTRAP_URL],
+                title="PeacePulse", suppress_callback_exceptions=True, update_title=None)
+server = app.server
+server.add_url_rule(BOOTSTRAP_URL, "bootstrap_css",
+                    lambda: send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400))
+data.cache.init_app(server)
+
+
+def shell() -> html.Div:
+    navbar = dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand("PeacePulse", href="/"),
+        dbc.Nav([dbc.NavLink(label, href=href, active="exact") for label, href in NAV], navbar=True),
+    ], fluid=True), color="dark", dark=True, className="mb-2")
+    footer = html.Footer(dbc.Container(html.Small(
+        "PeacePulse performance assessment for peace operations. Synthetic demo data is flagged "
+        "in the store and drawn with dashed lines; real series show their source on hover."),
+        fluid=True, className="text-muted py-3 border-top mt-4"))
+    return html.Div([
+        dcc.Location(id="url", refresh="callback-nav"),
+        navbar,
+        dbc.Container(dash.page_container, fluid=True, id="main"),
+        footer,
+    ])
+
+
+app.layout = shell
+
+
+def main(host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
+    app.run(host=host, port=port, debug=debug)

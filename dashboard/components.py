@@ -1,0 +1,92 @@
+"""Pieces shared by the pages: badges, grids, graphs, headline cards, query strings."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from peacepulse.figures import STATUS_COLORS, STATUS_LABELS, STATUS_SYMBOLS, SYNTHETIC_NOTE
+
+
+def query(**params: object) -> str:
+    """A query string of the parameters that are set, e.g. '?code=UNMISS&theme=7'."""
+    kept = {k: v for k, v in params.items() if v not in (None, "", [], False)}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def active_only(value: str | None) -> bool:
+    """The `active` query parameter: active missions only unless it is '0'."""
+    return value != "0"
+
+
+def active_switch(switch_id: str, on: bool) -> dbc.Switch:
+    return dbc.Switch(id=switch_id, value=on, label="Active missions only")
+
+
+def status_badge(status: str, class_name: str = "") -> dbc.Badge:
+    """Status as colour, symbol and words, so it never depends on colour alone."""
+    text = f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}".strip()
+    return dbc.Badge(text, color=STATUS_COLORS[status], className=f"status-badge {class_name}",
+                     text_color="dark", style={"fontSize": "0.8rem"})  # black reads on all (≥ 5:1)
+
+
+def status_legend() -> html.Div:
+    return html.Div([status_badge(s, "me-2") for s in STATUS_COLORS], className="mb-2")
+
+
+def graph(figure: go.Figure | dict, graph_id: str) -> dcc.Graph:
+    """A graph that follows its container's width; the figure's height moves to the container."""
+    spec = figure if isinstance(figure, dict) else figure.to_plotly_json()
+    layout = dict(spec.get("layout", {}))
+    height = layout.pop("height", None)
+    config = {"displaylogo": False, "topojsonURL": dash.get_asset_url("topojson/"),
+              "toImageButtonOptions": {"filename": graph_id}}
+    return dcc.Graph(id=graph_id, figure={**spec, "layout": layout}, config=config, responsive=True,
+                     style={"height": f"{height}px"} if height else None)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat(" ", "seconds")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return None if pd.isna(value) else value
+
+
+def grid(frame: pd.DataFrame, grid_id: str, file_name: str | None = None, height: int = 360,
+         columns: list[dict] | None = None) -> dag.AgGrid:
+    """A sortable, filterable table; `file_name` names its CSV export."""
+    rows = [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return dag.AgGrid(
+        id=grid_id, rowData=rows,
+        columnDefs=columns or [{"field": c, "headerName": c.replace("_", " ").capitalize()} for c in frame.columns],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        columnSize="autoSize", style={"height": height},
+        dashGridOptions={"pagination": len(rows) > 200, "paginationPageSize": 100,
+                         "animateRows": False, "enableCellTextSelection": True},
+        csvExportParams={"fileName": file_name or f"{grid_id}.csv"})
+
+
+def headline(label: str, value: object, card_id: str) -> dbc.Col:
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(label, className="text-muted small"),
+        html.Div(str(value), id=card_id, className="fs-3 fw-semibold")])), xs=6, md=3, className="mb-3")
+
+
+def synthetic_caption() -> html.P:
+    return html.P(SYNTHETIC_NOTE + ". Real series show their source on hover.",
+                  className="text-muted small fst-italic mb-1")
+
+
+def page_title(text: str, title_id: str, subtitle: str | None = None) -> html.Div:
+    return html.Div([html.H2(text, id=title_id, className="mt-3 mb-1"),
+                     html.P(subtitle, className="text-muted") if subtitle else None])
+
+
+def empty_state(message: str, title_id: str | None = None) -> dbc.Alert:
+    return dbc.Alert(message, color="secondary", className="my-3", **({"id": title_id} if title_id else {}))

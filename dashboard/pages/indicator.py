@@ -1,0 +1,101 @@
+"""Indicator: metadata sheet, trend by mission, disaggregations, revision history and the data."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import components as ui
+from dashboard.data import figure, guarded, load
+from peacepulse import figures
+
+dash.register_page(__name__, path="/indicator", name="Indicator", title="PeacePulse · Indicator", order=3)
+SHEET = [("definition", "Definition"), ("source", "Source"), ("direction", "Better when it goes"),
+         ("unit", "Unit"), ("measure", "Measure"), ("period_type", "Period type"),
+         ("result_level", "Result level"), ("disaggregations", "Disaggregations"), ("kpi", "Key indicator")]
+
+
+def _sheet(ind: pd.Series, themes: pd.DataFrame) -> dbc.Table:
+    titles = dict(zip(themes["number"], themes["title"]))
+    text = {True: "yes", False: "no"}
+    rows = [html.Tr([html.Th(label), html.Td(text.get(ind[key], str(ind[key])) if pd.notna(ind[key]) else "–")])
+            for key, label in SHEET]
+    links = [dcc.Link(f"{t}. {titles[t]}", href=f"/theme?n={t}", className="me-3") for t in ind["themes"]]
+    rows.append(html.Tr([html.Th("Themes (primary first)"), html.Td(links)]))
+    return dbc.Table(html.Tbody(rows), bordered=False, size="sm", className="mb-4", id="ind-sheet")
+
+
+def _controls(code: str, mission: str | None, by: str, dims: list[str], catalogue: pd.DataFrame,
+              missions: list[str], only_active: bool) -> dbc.Row:
+    return dbc.Row([
+        dbc.Col(dcc.Dropdown(id="ind-code", value=code, clearable=False, options=[
+            {"label": f"{r.code} — {r.name}", "value": r.code} for r in catalogue.itertuples()]), md=5),
+        dbc.Col(dcc.Dropdown(id="ind-mission", value=mission, placeholder="All missions",
+                             options=missions), md=3),
+        dbc.Col(ui.active_switch("ind-active", only_active), md=2, className="pt-2"),
+        dbc.Col(dbc.RadioItems(id="ind-by", value=by, inline=True, options=[
+            {"label": "Total", "value": "total"}, *({"label": f"By {d}", "value": d} for d in dims)]),
+            md=2, className="pt-2"),
+    ], className="mb-3 g-2")
+
+
+@guarded
+def layout(code: str | None = None, mission: str | None = None, by: str = "total", active: str | None = None,
+           **_) -> html.Div:
+    catalogue = load("indicators")
+    if code not in set(catalogue["code"]):
+        with_data = load("progress")["indicator"]
+        code = with_data.iloc[0] if not with_data.empty else catalogue["code"].iloc[0]
+    ind = catalogue[catalogue["code"] == code].iloc[0]
+    series = load("series", None, code)
+    missions = sorted(series["mission"].unique())
+    mission = mission if mission in missions else None
+    dims = load("breakdown_dims", code, mission)
+    by = by if by in dims else "total"
+    only_active = ui.active_only(active)
+    if mission:
+        series = series[series["mission"] == mission]
+    elif only_active:
+        series = series[series["mission"].isin(load("missions", None, True)["code"])]
+    shown = [mission] if mission else sorted(series["mission"].unique())
+    head = ui.page_title(ind["name"], "ind-heading", f"{code} · {ind['unit']}")
+    parts = [head, _controls(code, mission, by, dims, catalogue, missions, only_active), _sheet(ind, load("themes"))]
+    if series.empty:
+        scope = " from active missions" if missions and not mission else ""
+        return html.Div([*parts, ui.empty_state(f"No data yet for this indicator{scope}.", "ind-empty")])
+    targets = load("targets", shown, code)
+    meta = catalogue[catalogue["code"] == code]
+    trend = figure("indicator-trend", lambda: figures.mission_lines(series, targets, meta, cols=1),
+                   code, mission, only_active)
+    parts += [html.H4("Trend by mission"), ui.synthetic_caption(), ui.graph(trend, "ind-trend")]
+    if by != "total":
+        split = load("breakdown", code, by, mission)
+        split = split[split["mission"].isin(shown)]
+        chart = (figures.breakdown(split, by, ind["unit"]) if not split.empty
+                 else figures.empty(f"No values by {by} for these missions."))
+        parts += [html.H4(f"By {by}"), ui.graph(chart, "ind-breakdown")]
+    revisions = load("revisions", code, mission)
+    revisions = revisions[revisions["mission"].isin(shown)]
+    parts += [html.H4("Revision history", className="mt-4"),
+              ui.grid(revisions, "ind-revisions", f"{code}-revisions.csv", height=260) if not revisions.empty
+              else html.P("No value of this indicator has been revised.", className="text-muted")]
+    table = load("observations", code, mission)
+    table = table[table["mission"].isin(shown)]
+    parts += [html.Div([html.H4("Data", className="d-inline me-3"),
+                        dbc.Button("Download CSV", id="ind-csv", size="sm", color="secondary", outline=True)],
+                       className="mt-4 mb-2"),
+              ui.grid(table, "ind-table", f"{code}{'-' + mission if mission else ''}.csv", height=420)]
+    return html.Div(parts)
+
+
+@callback(Output("url", "search", allow_duplicate=True), Input("ind-code", "value"),
+          Input("ind-mission", "value"), Input("ind-by", "value"), Input("ind-active", "value"),
+          prevent_initial_call=True)
+def controls_to_url(code: str, mission: str | None, by: str, active: bool) -> str:
+    return ui.query(code=code, mission=mission, by=None if by == "total" else by, active=None if active else "0")
+
+
+@callback(Output("ind-table", "exportDataAsCsv"), Input("ind-csv", "n_clicks"), prevent_initial_call=True)
+def download(_: int) -> bool:
+    return True

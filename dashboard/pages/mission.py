@@ -1,0 +1,136 @@
+"""Mission: one trend panel per theme with baselines, targets and the status of each indicator."""
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, ctx, dcc, html
+
+from dashboard import components as ui
+from dashboard.data import figure, guarded, load
+from peacepulse import figures
+
+dash.register_page(__name__, path="/mission", name="Mission", title="PeacePulse · Mission", order=1)
+
+
+def _int(text: object, default: int | None = None) -> int | None:
+    try:
+        return int(str(text))
+    except ValueError:
+        return default
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{number} {unit}".strip()
+
+
+def _marks(lo: int, hi: int) -> dict[int, str]:
+    """Four or so year marks that never crowd the last one."""
+    step = max(1, (hi - lo) // 3)
+    return {y: str(y) for y in range(lo, hi + 1, step) if hi - y >= step} | {hi: str(hi)}
+
+
+def _controls(code: str | None, theme: int | None, show_all: bool, years, bounds) -> dbc.Row:
+    missions = load("missions")
+    themes = load("themes")
+    lo, hi = bounds or (date.today().year,) * 2
+    slider = dcc.RangeSlider(id="msn-years", min=lo, max=hi, step=1, value=list(years or (lo, hi)),
+                             marks=_marks(lo, hi), disabled=not bounds, updatemode="mouseup", allowCross=False)
+    return dbc.Row([
+        dbc.Col(dcc.Dropdown(id="msn-code", value=code, placeholder="Choose a mission", clearable=False,
+                             options=[{"label": f"{r.code} — {r.name}", "value": r.code}
+                                      for r in missions.itertuples()]), md=4),
+        dbc.Col(dcc.Dropdown(id="msn-theme", value=theme, placeholder="All themes",
+                             options=[{"label": f"{r.number}. {r.title}", "value": r.number}
+                                      for r in themes.itertuples()]), md=3),
+        dbc.Col(dbc.Switch(id="msn-all", value=show_all, label="All indicators, not only key ones"),
+                md=2, className="pt-2"),
+        dbc.Col(slider, md=3, className="pt-2"),
+    ], className="mb-3 g-2")
+
+
+def _status_list(rows: pd.DataFrame) -> dbc.ListGroup:
+    items = []
+    for r in rows.itertuples():
+        target = (f"target {fmt(r.target, r.unit)} by {r.target_period}" if pd.notna(r.target)
+                  else "No target set")
+        items.append(dbc.ListGroupItem([
+            html.Div([dcc.Link(r.name, href=f"/indicator?code={r.code}"), " ", ui.status_badge(r.status)]),
+            html.Small(f"Latest {r.latest_period}: {fmt(r.latest_value, r.unit)} · {target}",
+                       className="text-muted")]))
+    return dbc.ListGroup(items, flush=True)
+
+
+def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, targets: pd.DataFrame,
+           progress: pd.DataFrame, show_all: bool, key: tuple) -> dbc.Card:
+    with_data = rows[rows["n_points"].notna()]
+    shown = with_data if show_all else with_data[with_data["kpi"]]
+    waiting = rows[rows["n_points"].isna() & (rows["kpi"] | show_all)]
+    if with_data.empty:
+        body = ui.empty_state("This mission has no indicators under this theme.")
+    elif shown.empty:
+        body = ui.empty_state(f"No key indicator under this theme has data yet; {len(with_data)} other "
+                              "indicator(s) do. Switch on “All indicators” to see them.")
+    else:
+        codes = shown["code"].tolist()
+        s = series[series["indicator"].isin(codes)]
+        t = targets[targets["indicator"].isin(codes)]
+        trend = (figure("mission-trend", lambda: figures.trend_panel(shown, s, progress, t), *key)
+                 if not s.empty else figures.empty("No data in the chosen years."))
+        body = dbc.Row([dbc.Col(ui.graph(trend, f"msn-trend-{number}"), lg=8),
+                        dbc.Col(_status_list(shown), lg=4)])
+    note = html.Small("No data yet: " + ", ".join(waiting["name"]), className="text-muted") \
+        if not waiting.empty and not with_data.empty else None
+    return dbc.Card([dbc.CardHeader(html.H4(f"Theme {number} · {title}", id=f"theme-heading-{number}",
+                                            className="h5 mb-0")),
+                     dbc.CardBody([body, note])], id=f"theme-{number}", className="mb-3")
+
+
+@guarded
+def layout(code: str | None = None, theme: str | None = None, **query) -> html.Div:
+    missions = load("missions")
+    if code:  # codes match whatever their case in the URL
+        known = missions[missions["code"].str.upper() == code.strip().upper()]["code"]
+        code = known.iloc[0] if not known.empty else code.strip()
+    theme_n = _int(theme)
+    show_all = query.get("all") == "1"
+    bounds = load("year_bounds", code) if code else None
+    years = (max(bounds[0], _int(query.get("from"), bounds[0])), min(bounds[1], _int(query.get("to"), bounds[1]))) \
+        if bounds else None
+    if years and years[0] > years[1]:
+        years = bounds
+    controls = _controls(code, theme_n, show_all, years, bounds)
+    if not code:
+        return html.Div([ui.page_title("Mission", "msn-heading", "Choose a mission to see its trends."), controls])
+    mission = missions[missions["code"] == code]
+    if mission.empty:
+        return html.Div([ui.page_title("Mission", "msn-heading"), controls,
+                         ui.empty_state(f"There is no mission with the code {code}.")])
+    m = mission.iloc[0]
+    subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
+                                           "active" if m["active"] else "closed") if pd.notna(v))
+    head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
+    inds = load("mission_indicators", code)
+    if inds["n_points"].isna().all():
+        return html.Div([head, controls, ui.empty_state(
+            f"No data yet for {code}. Upload observations on the Upload page.", "msn-empty")])
+    series, targets, progress = load("series", code, None, years), load("targets", code), load("progress", code)
+    targets = targets[targets["period_end"].dt.year >= years[0]]  # future targets stay in view
+    themes = load("themes")
+    chosen = themes[themes["number"] == theme_n] if theme_n in set(themes["number"]) else themes
+    panels = [_panel(t.number, t.title, inds[inds["theme"] == t.number], series, targets, progress, show_all,
+                     (code, t.number, show_all, years)) for t in chosen.itertuples()]
+    return html.Div([head, controls, ui.synthetic_caption(), *panels])
+
+
+@callback(Output("url", "search", allow_duplicate=True), Input("msn-code", "value"), Input("msn-theme", "value"),
+          Input("msn-all", "value"), Input("msn-years", "value"), prevent_initial_call=True)
+def controls_to_url(code: str | None, theme: int | None, show_all: bool, years: list[int] | None) -> str:
+    # A new mission has its own range of years: do not carry the old one over.
+    span = years if years and ctx.triggered_id != "msn-code" else [None, None]
+    return ui.query(code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None)

@@ -1,0 +1,80 @@
+"""Overview: headline figures, the missions × themes scorecard and the mission map."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import components as ui
+from dashboard.data import guarded, load
+from peacepulse import figures
+
+dash.register_page(__name__, path="/", name="Overview", title="PeacePulse · Overview", order=0)
+KINDS = ["peacekeeping", "political", "regional", "headquarters"]
+
+
+def _filters(kind: str | None, active: bool) -> dbc.Row:
+    return dbc.Row([
+        dbc.Col(dcc.Dropdown(id="ovw-kind", options=[{"label": k.title(), "value": k} for k in KINDS],
+                             value=kind, placeholder="All kinds of mission"), md=4),
+        dbc.Col(ui.active_switch("ovw-active", active), md=4, className="pt-2"),
+    ], className="mb-3")
+
+
+@guarded
+def layout(kind: str | None = None, active: str | None = None, **_) -> html.Div:
+    kind = kind if kind in KINDS else None
+    only_active = ui.active_only(active)
+    head = load("headline")
+    cells = load("scorecard", kind, only_active)
+    status = load("mission_status", kind, only_active)
+    themes = load("themes")
+    period = head["latest_period"] if isinstance(head["latest_period"], str) else "–"
+    cards = dbc.Row([ui.headline("Missions with data", int(head["missions"]), "ovw-missions"),
+                     ui.headline("Indicators with data", int(head["indicators"]), "ovw-indicators"),
+                     ui.headline("Data points", f"{int(head['data_points']):,}", "ovw-points"),
+                     ui.headline("Latest period", period, "ovw-latest")])
+    if status.empty:
+        body = ui.empty_state("No data yet for these missions. Upload observations on the Upload page "
+                              "to see the scorecard and the map.", "ovw-empty")
+    else:
+        heatmap = figures.scorecard_heatmap(cells, status["code"].tolist(), themes)
+        key = html.Ol([html.Li(dcc.Link(r.title, href=f"/theme?n={r.number}")) for r in themes.itertuples()],
+                      className="small")
+        body = html.Div([
+            html.H4("Scorecard: missions × themes", className="mt-2"),
+            html.P("Each cell counts the indicators on track (✓), at risk (!) and off track (✗). "
+                   "Click a cell to open the mission on that theme.", className="text-muted small"),
+            ui.status_legend(),
+            ui.graph(heatmap, "ovw-scorecard"),
+            html.Details([html.Summary("The ten themes"), key], className="mb-4"),
+            html.H4("Missions by overall status"),
+            ui.graph(figures.mission_map(status), "ovw-map"),
+        ])
+    return html.Div([ui.page_title("Where each mission stands", "page-title",
+                                   "Status of each mission's indicators on the ten themes."),
+                     _filters(kind, only_active), cards, body])
+
+
+@callback(Output("url", "search", allow_duplicate=True), Input("ovw-kind", "value"),
+          Input("ovw-active", "value"), prevent_initial_call=True)
+def filter_to_url(kind: str | None, active: bool) -> str:
+    return ui.query(kind=kind, active=None if active else "0")
+
+
+@callback(Output("url", "href", allow_duplicate=True), Input("ovw-scorecard", "clickData"),
+          prevent_initial_call=True)
+def open_cell(click: dict | None) -> str:
+    point = (click or {}).get("points", [{}])[0]  # heatmap clicks carry x and y, not customdata
+    if "x" not in point or "y" not in point:
+        raise PreventUpdate
+    return "/mission" + ui.query(code=point["y"], theme=point["x"])
+
+
+@callback(Output("url", "href", allow_duplicate=True), Input("ovw-map", "clickData"), prevent_initial_call=True)
+def open_point(click: dict | None) -> str:
+    point = (click or {}).get("points", [{}])[0]
+    if not point.get("customdata"):
+        raise PreventUpdate
+    return "/mission" + ui.query(code=point["customdata"][0])

@@ -1,0 +1,57 @@
+"""Data quality: coverage, stale series, outliers and the log of uploads."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
+
+from dashboard import components as ui
+from dashboard.data import guarded, load
+from peacepulse import figures
+from peacepulse.queries import FRESH_DAYS
+
+dash.register_page(__name__, path="/quality", name="Data quality", title="PeacePulse · Data quality", order=4)
+REFERENCES = {"latest": "the latest period in the store", "today": "today"}
+
+
+def _rules() -> str:
+    return "; ".join(f"{kind.replace('_', ' ')} {days} days + {grace}" for kind, (days, grace) in FRESH_DAYS.items())
+
+
+@guarded
+def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
+    ref = ref if ref in REFERENCES else "latest"
+    only_active = ui.active_only(active)
+    missions = load("missions", None, True)["code"].tolist() if only_active else None
+    coverage, stale, outliers = load("coverage", missions), load("stale", ref), load("outliers")
+    cov = (ui.graph(figures.coverage_heatmap(coverage), "q-coverage") if not coverage.empty
+           else ui.empty_state("No data yet: coverage appears after the first upload of observations.", "q-empty"))
+    return html.Div([
+        ui.page_title("Data quality", "q-heading", "How complete, current and plausible the data in the store is."),
+        html.H4("Coverage"),
+        ui.active_switch("q-active", only_active),
+        html.P("Periods each mission reported for an indicator, out of the periods any of these missions "
+               "reported for it.", className="text-muted small"),
+        cov,
+        html.H4("Stale series", className="mt-4"),
+        dbc.RadioItems(id="q-ref", value=ref, inline=True, className="mb-2", options=[
+            {"label": f"Age relative to {text}", "value": key} for key, text in REFERENCES.items()]),
+        html.P(f"A series of an active mission is stale when its newest value ended longer ago than its "
+               f"period type allows, plus grace for late reporting ({_rules()}).", className="text-muted small"),
+        ui.grid(stale, "q-stale", "stale-series.csv", height=300) if not stale.empty
+        else html.P("No stale series.", className="text-muted"),
+        html.H4("Outliers", className="mt-4"),
+        html.P("Values whose robust z-score |x − median| / (1.4826 · MAD) exceeds 3.5 within a mission's "
+               "series of at least 5 points. Check them at the source; they are not removed.",
+               className="text-muted small"),
+        ui.grid(outliers, "q-outliers", "outliers.csv", height=300) if not outliers.empty
+        else html.P("No outliers found.", className="text-muted"),
+        html.H4("Uploads", className="mt-4"),
+        ui.grid(load("batches"), "q-batches", "uploads.csv", height=300),
+    ])
+
+
+@callback(Output("url", "search", allow_duplicate=True), Input("q-ref", "value"), Input("q-active", "value"),
+          prevent_initial_call=True)
+def controls_to_url(ref: str, active: bool) -> str:
+    return ui.query(ref=None if ref == "latest" else ref, active=None if active else "0")

@@ -1,0 +1,104 @@
+"""One demo store, one dashboard server (gunicorn, two workers) and one headless Chromium per test run."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard.screenshots import chrome, free_port, settled
+from peacepulse import demo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # selenium 4.2 calls a urllib3 method that urllib3 2 deprecates, on every command
+    config.addinivalue_line("filterwarnings", "ignore:HTTPResponse.getheader:DeprecationWarning")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    demo.build_demo(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PEACEPULSE_DB": str(demo_db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+           "TMPDIR": str(tmp_path_factory.mktemp("cache"))}  # a cache of its own for this store
+    log = (tmp_path_factory.mktemp("server") / "gunicorn.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60",
+                             "--bind", f"127.0.0.1:{port}", "dashboard.app:server"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the dashboard did not start; see {log.name}")
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+class Browser:
+    """A thin layer over Chrome: open a path, wait for Dash to settle, read console errors and graphs."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.driver = chrome(1400, 1000)
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+        self.settle()
+
+    def settle(self, timeout: float = 30) -> None:
+        time.sleep(0.2)
+        settled(self.driver, timeout)
+
+    def wait_for(self, condition, timeout: float = 30):
+        return WebDriverWait(self.driver, timeout).until(lambda d: condition())
+
+    def severe_logs(self) -> list[str]:
+        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+
+    def external_requests(self) -> list[str]:
+        names = self.driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        return [n for n in names if not n.startswith(self.base_url) and not n.startswith("data:")]
+
+    def graph_data(self, graph_id: str) -> list[dict]:
+        # Plotly ships numeric arrays as typed arrays; turn them back into plain lists.
+        text = self.driver.execute_script("""
+            const g = document.querySelector(arguments[0] + ' .js-plotly-plot');
+            const plain = v => (v && v._inputArray) ? Array.from(v._inputArray) : v;
+            return g ? JSON.stringify(g.data.map(t => Object.fromEntries(
+                Object.entries(t).map(([k, v]) => [k, plain(v)])))) : null;""", f"#{graph_id}")
+        return json.loads(text) if text else []
+
+    def path(self) -> str:
+        return self.driver.execute_script("return location.pathname + location.search")
+
+
+@pytest.fixture(scope="session")
+def browser(base_url: str) -> Iterator[Browser]:
+    b = Browser(base_url)
+    yield b
+    b.driver.quit()

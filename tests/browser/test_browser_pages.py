@@ -1,0 +1,105 @@
+"""Every page in a real browser: it renders, logs no errors, needs no network, and drills down."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from peacepulse import queries, store
+
+
+@pytest.fixture(scope="module")
+def cell(demo_db: Path) -> tuple[str, int, list[str]]:
+    """A scorecard cell with data: its mission, its theme, and the heatmap's row order."""
+    rows = queries.mission_status(demo_db, active_only=True)["code"].tolist()
+    cells = queries.scorecard(demo_db, active_only=True)
+    first = cells[cells["mission"] == rows[0]].iloc[-1]
+    return first["mission"], int(first["theme"]), rows
+
+
+@pytest.fixture(scope="module")
+def pages(demo_db: Path, cell) -> dict[str, str]:
+    """Each page, with a state that fills it, and the element its main content must contain."""
+    mission, theme, _ = cell
+    split = store.read_df(demo_db, """SELECT indicator, mission FROM observations WHERE sex <> 'total'
+                                      ORDER BY indicator, mission LIMIT 1""").iloc[0]
+    revised = store.read_df(demo_db, """SELECT indicator, mission FROM observation_history WHERE revision > 1
+                                        ORDER BY indicator, mission LIMIT 1""").iloc[0]
+    return {"/": "ovw-scorecard", f"/mission?code={mission}&theme={theme}": f"msn-trend-{theme}",
+            f"/mission?code={mission}": "msn-heading", "/theme?n=5": "thm-lines",
+            "/theme?n=8&active=0": "thm-ranking", "/indicator?code=FAT_MALICIOUS": "ind-table",
+            f"/indicator?code={split['indicator']}&mission={split['mission']}&by=sex": "ind-breakdown",
+            f"/indicator?code={revised['indicator']}&mission={revised['mission']}": "ind-revisions",
+            "/quality": "q-batches", "/quality?ref=today&active=0": "q-stale", "/upload": "upl-file"}
+
+
+def test_brw001_every_page_renders_without_console_errors(browser, pages) -> None:
+    for path, main_id in pages.items():
+        browser.severe_logs()  # drain what an earlier page left
+        browser.open(path)
+        assert browser.driver.find_elements(By.ID, main_id), f"{path}: #{main_id} missing"
+        assert not browser.driver.find_elements(By.CSS_SELECTOR, ".alert-danger"), path
+        assert browser.severe_logs() == [], path
+        assert browser.external_requests() == [], path
+
+
+def test_brw002_map_and_heatmap_are_drawn(browser) -> None:
+    browser.open("/")
+    heat = browser.graph_data("ovw-scorecard")
+    assert heat[0]["type"] == "heatmap" and any("✓" in t for row in heat[0]["text"] for t in row)
+    assert {t["type"] for t in browser.graph_data("ovw-map")} == {"scattergeo"}
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "#ovw-map .geo .countries path")  # local topojson drawn
+
+
+def test_brw003_scorecard_cell_opens_mission_on_theme(browser, cell, demo_db: Path) -> None:
+    mission, theme, rows = cell
+    browser.driver.set_window_size(1400, 2400)  # the whole heatmap in view: pointer moves do not scroll
+    try:
+        browser.open("/")
+        drag = browser.driver.find_element(By.CSS_SELECTOR, "#ovw-scorecard .nsewdrag")
+        dx, dy = browser.driver.execute_script("""
+            const gd = document.querySelector('#ovw-scorecard .js-plotly-plot');
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            return [xa.l2p(arguments[0]) - xa._length / 2, ya.l2p(arguments[1]) - ya._length / 2];
+        """, theme - 1, rows.index(mission))
+        # Plotly needs a hover on the cell before a click counts.
+        ActionChains(browser.driver).move_to_element(drag).move_by_offset(int(dx), int(dy)).pause(0.3) \
+            .click().perform()
+        browser.wait_for(lambda: browser.path().startswith("/mission"))
+        browser.settle()
+    finally:
+        browser.driver.set_window_size(1400, 1000)
+    assert browser.path() == f"/mission?code={mission}&theme={theme}"
+    name = queries.missions(demo_db).set_index("code").loc[mission, "name"]
+    assert browser.driver.find_element(By.ID, "msn-heading").text == f"{mission} — {name}"
+    assert browser.driver.find_element(By.ID, f"theme-heading-{theme}").text.startswith(f"Theme {theme} · ")
+    assert len(browser.driver.find_elements(By.CSS_SELECTOR, "[id^=theme-heading-]")) == 1
+
+
+def test_brw004_controls_write_the_url_and_the_page_follows_it(browser) -> None:
+    browser.open("/")
+    active_rows = len(browser.graph_data("ovw-scorecard")[0]["y"])
+    browser.driver.find_element(By.ID, "ovw-active").click()
+    browser.wait_for(lambda: browser.path() == "/?active=0")
+    browser.settle()
+    assert len(browser.graph_data("ovw-scorecard")[0]["y"]) > active_rows
+    assert not browser.driver.find_element(By.ID, "ovw-active").is_selected()
+    browser.driver.back()
+    browser.wait_for(lambda: browser.path() == "/")
+    browser.settle()
+    assert len(browser.graph_data("ovw-scorecard")[0]["y"]) == active_rows
+
+
+def test_brw005_csv_button_exports_without_errors(browser, tmp_path: Path) -> None:
+    browser.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.open("/indicator?code=FAT_MALICIOUS&mission=UNMISS")
+    browser.severe_logs()
+    button = browser.driver.find_element(By.ID, "ind-csv")
+    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    button.click()
+    browser.wait_for(lambda: list(tmp_path.glob("*.csv")), timeout=10)
+    lines = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith('"Mission"') and all('"UNMISS"' in line for line in lines[1:])
+    assert browser.severe_logs() == []

@@ -1,0 +1,121 @@
+"""Page layouts and callbacks called directly: demo store, empty store, missing store."""
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import dash
+import plotly
+import pytest
+
+from dashboard import components
+from dashboard.app import app
+from dashboard.pages import upload
+from peacepulse import demo, store
+
+QUERIES = [
+    ("/", {}), ("/", {"kind": "political", "active": "0"}),
+    ("/mission", {}), ("/mission", {"code": "UNMISS"}), ("/mission", {"code": "NOPE"}),
+    ("/mission", {"code": "unmiss", "theme": "7", "from": "2019", "to": "x"}),
+    ("/theme", {"n": "5"}), ("/theme", {"n": "99", "active": "0"}),
+    ("/indicator", {}), ("/indicator", {"code": "FAT_MALICIOUS", "mission": "UNMISS", "by": "sex"}),
+    ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),
+    ("/quality", {}), ("/quality", {"ref": "today", "active": "0"}),
+    ("/upload", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("pages") / "demo.duckdb"
+    demo.build_demo(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def empty_db(seeded_template: Path) -> Path:
+    return seeded_template  # the pages only read
+
+
+@pytest.fixture
+def within_app() -> Iterator[None]:
+    with app.server.test_request_context():
+        yield
+
+
+def _render(path: str, query: dict) -> str:
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    return json.dumps(page["layout"](**query), cls=plotly.utils.PlotlyJSONEncoder)
+
+
+@pytest.mark.parametrize(("path", "query"), QUERIES)
+def test_pag001_every_page_renders_on_the_demo_store(demo_db, within_app, monkeypatch, path, query) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    out = _render(path, query)
+    assert "could not be prepared" not in out and '"color": "danger"' not in out
+
+
+@pytest.mark.parametrize(("path", "query"), QUERIES)
+def test_pag002_every_page_renders_on_an_empty_store(empty_db, within_app, monkeypatch, path, query) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(empty_db))
+    out = _render(path, query)
+    assert "could not be prepared" not in out
+    if path in ("/", "/theme", "/quality") or query.get("code") == "UNMISS":
+        assert "No data yet" in out
+
+
+@pytest.mark.parametrize("path", ["/", "/mission", "/theme", "/indicator", "/quality"])
+def test_pag003_missing_store_is_an_alert_not_a_traceback(tmp_path, within_app, monkeypatch, path) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(tmp_path / "absent.duckdb"))
+    out = _render(path, {"code": "UNMISS"})
+    assert "There is no store at" in out and "Traceback" not in out
+
+
+def test_pag004_mission_page_empty_states(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    assert "There is no mission with the code NOPE" in _render("/mission", {"code": "NOPE"})
+    assert "UNMISS \\u2014 United" in _render("/mission", {"code": "unmiss"})
+    untouched = store.read_df(demo_db, """SELECT code FROM missions WHERE code NOT IN
+                                          (SELECT mission FROM series) ORDER BY code LIMIT 1""")["code"].iloc[0]
+    assert f"No data yet for {untouched}" in _render("/mission", {"code": untouched})
+
+
+def _contents(text: bytes) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text).decode()
+
+
+def test_pag005_upload_rejects_oversize_files_on_the_server(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    monkeypatch.setattr(upload, "MAX_BYTES", 10)
+    report, pending, disabled, *_ = upload.dry_run(_contents(b"mission,indicator,period,value\n"), "big.csv")
+    assert "the limit here is" in json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
+    assert pending is None and disabled
+
+
+def test_pag006_upload_dry_run_keeps_the_file_in_the_browser(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    before = store.data_version(demo_db)
+    csv = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2031,1\n"
+    _, pending, disabled, *_ = upload.dry_run(_contents(csv), "one.csv")
+    assert not disabled and base64.b64decode(pending["content"]) == csv
+    assert store.data_version(demo_db) == before
+    bad = upload.dry_run(_contents(b"mission,indicator,period,value\nNOPE,FAT_MALICIOUS,2031,x\n"), "bad.csv")
+    assert bad[1] is None and bad[2] is True
+
+
+def test_pag007_query_strings_drop_unset_values() -> None:
+    assert components.query(code="UNMISS", theme=None, all=None) == "?code=UNMISS"
+    assert components.query(kind=None) == ""
+    assert components.query(**{"from": 2019, "to": 2025}) == "?from=2019&to=2025"
+
+
+def test_pag008_indicator_breakdown_and_revisions_render(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    split = store.read_df(demo_db, "SELECT indicator, mission FROM observations WHERE sex <> 'total' LIMIT 1")
+    out = _render("/indicator", {"code": split["indicator"][0], "mission": split["mission"][0], "by": "sex"})
+    assert '"id": "ind-breakdown"' in out and '"color": "danger"' not in out
+    revised = store.read_df(demo_db, "SELECT indicator, mission FROM observation_history WHERE revision > 1 LIMIT 1")
+    out = _render("/indicator", {"code": revised["indicator"][0], "mission": revised["mission"][0]})
+    assert '"id": "ind-revisions"' in out and '"color": "danger"' not in out

@@ -1,0 +1,99 @@
+"""Figures are pure functions of DataFrames: check what they draw, value by value."""
+from __future__ import annotations
+
+import pandas as pd
+
+from peacepulse import figures
+
+THEMES = pd.DataFrame({"number": range(1, 11), "title": [f"Theme {n}" for n in range(1, 11)]})
+
+
+def _series(values: list[float], synthetic: bool = False, indicator: str = "FAT",
+            mission: str = "UNMISS") -> pd.DataFrame:
+    years = range(2020, 2020 + len(values))
+    return pd.DataFrame({"mission": mission, "indicator": indicator, "period": [str(y) for y in years],
+                         "period_start": pd.to_datetime([f"{y}-01-01" for y in years]), "value": values,
+                         "source": "synthetic demo" if synthetic else "UN open data", "synthetic": synthetic})
+
+
+def _targets(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{"mission": m, "indicator": i, "period": str(y), "period_start": pd.Timestamp(f"{y}-01-01"),
+                          "target": t} for m, i, y, t in rows])
+
+
+def test_fig001_heatmap_cells_text_status_and_no_data() -> None:
+    cells = pd.DataFrame([{"mission": "UNMISS", "theme": 7, "indicators": 4, "on_track": 3, "at_risk": 1,
+                           "off_track": 0, "no_target": 0, "status": "on_track"}])
+    fig = figures.scorecard_heatmap(cells, ["MINUSCA", "UNMISS"], THEMES)
+    heat = fig.data[0]
+    assert heat.text[1][6] == "3✓ 1! 0✗"
+    assert heat.text[0][6] == "no data"
+    assert figures.cell_text(cells.assign(on_track=0, at_risk=0, no_target=2).iloc[0]) == "2 no target"
+    assert heat.customdata[1][6][:2] == ["UNMISS", 7] and heat.customdata[1][6][3] == "On track"
+    on, none = heat.z[1][6], heat.z[0][6]
+    assert figures.STATUSES[::-1][on] == "on_track" and figures.STATUSES[::-1][none] == "no_data"
+    assert fig.layout.template.layout.colorway == tuple(figures.SERIES_COLORS)
+
+
+def test_fig002_map_one_trace_per_status_with_codes() -> None:
+    points = pd.DataFrame({"code": ["A", "B", "C"], "name": ["a", "b", "c"], "latitude": [1.0, 2.0, None],
+                           "longitude": [1.0, 2.0, 3.0], "status": ["on_track", "off_track", "on_track"]})
+    fig = figures.mission_map(points)
+    assert [t.name for t in fig.data] == ["On track", "Off track"]
+    assert list(fig.data[0].customdata[:, 0]) == ["A"]  # no coordinates, no point
+    assert fig.data[1].marker.symbol == "x" and fig.data[1].marker.color == figures.STATUS_COLORS["off_track"]
+    assert all(t.type == "scattergeo" for t in fig.data)
+
+
+def test_fig003_trend_panel_value_baseline_target() -> None:
+    indicators = pd.DataFrame({"code": ["FAT", "SHARE"], "name": ["Fatalities", "Share"], "unit": ["persons", "%"]})
+    series = pd.concat([_series([10, 9, 8]), _series([5, 6], synthetic=True, indicator="SHARE")])
+    progress = pd.DataFrame({"indicator": ["FAT", "SHARE"], "baseline": [10.0, None], "target": [6.0, None]})
+    fig = figures.trend_panel(indicators, series, progress, _targets([("UNMISS", "FAT", 2025, 6.0)]))
+    roles = [(t.meta["indicator"], t.meta["role"]) for t in fig.data]
+    assert roles == [("FAT", "value"), ("FAT", "target_point"), ("FAT", "baseline"), ("FAT", "target"),
+                     ("SHARE", "value")]
+    target = next(t for t in fig.data if t.meta["role"] == "target")
+    assert set(target.y) == {6.0} and str(target.x[-1])[:4] == "2025"  # line runs to the target period
+    synthetic = fig.data[-1]
+    assert synthetic.line.dash == "dash" and synthetic.opacity < 1 and "(synthetic)" in synthetic.name
+    assert fig.data[0].line.dash == "solid" and "source" in fig.data[0].hovertemplate
+
+
+def test_fig004_mixed_series_splits_real_and_synthetic() -> None:
+    mixed = pd.concat([_series([1, 2]), _series([3], synthetic=True).assign(period_start=pd.Timestamp("2023-01-01"))])
+    indicators = pd.DataFrame({"code": ["FAT"], "name": ["Fatalities"], "unit": ["persons"]})
+    fig = figures.trend_panel(indicators, mixed, pd.DataFrame(columns=["indicator", "baseline", "target"]),
+                              _targets([]).reindex(columns=["indicator", "period_start", "target", "period"]))
+    assert [t.line.dash for t in fig.data] == ["solid", "dash"]
+
+
+def test_fig005_mission_lines_one_line_per_mission_and_target_stars() -> None:
+    series = pd.concat([_series([1, 2]), _series([3, 4], mission="MINUSCA")])
+    indicators = pd.DataFrame({"code": ["FAT"], "name": ["Fatalities"], "unit": ["persons"]})
+    fig = figures.mission_lines(series, _targets([("UNMISS", "FAT", 2025, 0.0)]), indicators)
+    lines = [t for t in fig.data if t.meta["role"] == "value"]
+    assert sorted(t.name for t in lines) == ["MINUSCA", "UNMISS"]
+    star = next(t for t in fig.data if t.meta["role"] == "target_point")
+    assert star.name == "UNMISS target" and list(star.y) == [0.0]
+    assert star.marker.color == next(t for t in lines if t.name == "UNMISS").line.color
+
+
+def test_fig006_breakdown_panels_per_mission() -> None:
+    rows = pd.concat([_series([1, 2]).assign(sex=s) for s in ("female", "male")])
+    fig = figures.breakdown(pd.concat([rows, rows.assign(mission="MINUSCA")]), "sex", "persons")
+    assert len(fig.data) == 4 and {t.name for t in fig.data} == {"female", "male"}
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+
+
+def test_fig007_coverage_heatmap_text() -> None:
+    cov = pd.DataFrame({"mission": ["A", "A", "B"], "indicator": ["X", "Y", "X"], "periods": [3, 1, 6],
+                        "expected": [6, 2, 6], "share": [0.5, 0.5, 1.0]})
+    heat = figures.coverage_heatmap(cov).data[0]
+    assert list(heat.y) == ["X", "Y"] and list(heat.x) == ["A", "B"]
+    assert heat.text[0][0] == "3/6" and heat.text[1][1] == "" and heat.z[0][1] == 1.0
+
+
+def test_fig008_empty_figure_says_why() -> None:
+    fig = figures.empty("No data yet")
+    assert fig.layout.annotations[0].text == "No data yet" and not fig.data

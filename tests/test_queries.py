@@ -1,0 +1,149 @@
+"""Read-side queries against a tiny store whose every value is known."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from peacepulse import ingest, queries, store
+
+OBSERVATIONS = """mission,indicator,period,value,sex,source
+UNMISS,FAT_MALICIOUS,2018,10,,UN open data
+UNMISS,FAT_MALICIOUS,2019,11,,UN open data
+UNMISS,FAT_MALICIOUS,2020,10,,UN open data
+UNMISS,FAT_MALICIOUS,2021,12,,UN open data
+UNMISS,FAT_MALICIOUS,2022,11,,UN open data
+UNMISS,FAT_MALICIOUS,2023,10,,UN open data
+UNMISS,FAT_MALICIOUS,2024,60,,UN open data
+MINUSCA,FAT_MALICIOUS,2022,5,,UN open data
+MINUSCA,FAT_MALICIOUS,2023,4,,UN open data
+MINUSCA,FAT_MALICIOUS,2024,3,,UN open data
+UNMISS,UNIF_WOMEN_SHARE,2022,5,,synthetic demo
+UNMISS,UNIF_WOMEN_SHARE,2023,6,,synthetic demo
+UNMISS,UNIF_WOMEN_SHARE,2024,7,,synthetic demo
+MINUSCA,UNIF_WOMEN_SHARE,2019,4,,synthetic demo
+"""
+TARGETS = """mission,indicator,period,target,baseline,baseline_period
+UNMISS,FAT_MALICIOUS,2025,8,10,2018
+MINUSCA,FAT_MALICIOUS,2025,4,5,2022
+"""
+
+
+def _quarters() -> str:
+    rows = ["mission,indicator,period,sex,value,source"]
+    for q, total in zip(range(1, 5), (20, 18, 16, 14)):
+        rows += [f"MINUSCA,CIV_CASUALTIES,2024-Q{q},total,{total},synthetic demo",
+                 f"MINUSCA,CIV_CASUALTIES,2024-Q{q},female,{total * 0.4:g},synthetic demo",
+                 f"MINUSCA,CIV_CASUALTIES,2024-Q{q},male,{total * 0.6:g},synthetic demo"]
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="module")
+def db(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("queries") / "tiny.duckdb"
+    shutil.copy(seeded_template, path)
+    files = [("obs.csv", OBSERVATIONS), ("targets.csv", TARGETS), ("quarters.csv", _quarters()),
+             ("revision.csv", "mission,indicator,period,value,source\nUNMISS,FAT_MALICIOUS,2023,9,UN open data\n")]
+    for name, text in files:
+        report = ingest.ingest_upload(path, name, text.encode(), commit=True)
+        assert report.ok and report.written, report.problems
+    return path
+
+
+def test_qry001_headline_counts(db: Path) -> None:
+    head = queries.headline(db)
+    assert (head["missions"], head["indicators"], head["data_points"]) == (2, 3, 26)
+    assert pd.Timestamp(head["latest_period_end"]).date() == date(2024, 12, 31)
+
+
+def test_qry002_scorecard_counts_under_every_mapped_theme(db: Path) -> None:
+    cells = queries.scorecard(db).set_index(["mission", "theme"])
+    unmiss5 = cells.loc[("UNMISS", 5)]
+    assert (unmiss5["indicators"], unmiss5["off_track"], unmiss5["no_target"]) == (2, 1, 1)
+    assert unmiss5["status"] == "off_track"
+    assert cells.loc[("UNMISS", 10), "status"] == "off_track"  # FAT_MALICIOUS maps to themes 5 and 10
+    assert cells.loc[("MINUSCA", 10), "status"] == "on_track"
+    assert ("UNMISS", 1) not in cells.index
+
+
+def test_qry003_scorecard_filters_by_kind_and_activity(db: Path) -> None:
+    assert queries.scorecard(db, kind="political").empty
+    assert set(queries.scorecard(db, kind="peacekeeping", active_only=True)["mission"]) == {"MINUSCA", "UNMISS"}
+
+
+def test_qry004_mission_status_is_overall(db: Path) -> None:
+    status = queries.mission_status(db).set_index("code")["status"].to_dict()
+    assert status == {"MINUSCA": "on_track", "UNMISS": "off_track"}
+
+
+def test_qry005_mission_indicators_lists_every_theme_member(db: Path) -> None:
+    rows = queries.mission_indicators(db, "UNMISS")
+    theme5 = rows[rows["theme"] == 5].set_index("code")
+    assert theme5.loc["FAT_MALICIOUS", "status"] == "off_track"
+    assert theme5.loc["UNIF_WOMEN_SHARE", "status"] == "no_target"
+    assert theme5.loc["FAT_MILITARY", "status"] == "no_data"
+    assert rows["theme"].nunique() == 10
+
+
+def test_qry006_series_years_and_bounds(db: Path) -> None:
+    assert queries.year_bounds(db, "UNMISS") == (2018, 2024)
+    assert queries.year_bounds(db, "UNTSO") is None
+    got = queries.series(db, "UNMISS", "FAT_MALICIOUS", (2019, 2021))
+    assert got["period"].tolist() == ["2019", "2020", "2021"]
+    assert queries.series(db, "UNMISS", "FAT_MALICIOUS")["value"].tolist()[5] == 9  # the revised value
+
+
+def test_qry007_breakdown(db: Path) -> None:
+    assert queries.breakdown_dims(db, "CIV_CASUALTIES", "MINUSCA") == ["sex"]
+    assert queries.breakdown_dims(db, "FAT_MALICIOUS") == []
+    split = queries.breakdown(db, "CIV_CASUALTIES", "sex", "MINUSCA")
+    assert len(split) == 8 and set(split["sex"]) == {"female", "male"}
+
+
+def test_qry008_revisions_only_for_revised_keys(db: Path) -> None:
+    rev = queries.revisions(db, "FAT_MALICIOUS")
+    assert rev[["period", "revision", "value"]].values.tolist() == [["2023", 1, 10.0], ["2023", 2, 9.0]]
+    assert queries.revisions(db, "UNIF_WOMEN_SHARE").empty
+
+
+def test_qry009_ranking_respects_direction(db: Path) -> None:
+    rank = queries.ranking(db, 5)
+    fat = rank[rank["indicator"] == "FAT_MALICIOUS"]
+    assert fat["mission"].tolist() == ["MINUSCA", "UNMISS"] and fat["period"].iloc[0] == "2024"
+    assert queries.theme_indicators(db, 5)["code"].tolist() == ["CIV_CASUALTIES", "FAT_MALICIOUS",
+                                                                 "UNIF_WOMEN_SHARE"]
+
+
+def test_qry010_coverage_share(db: Path) -> None:
+    cov = queries.coverage(db).set_index(["mission", "indicator"])
+    assert cov.loc[("UNMISS", "FAT_MALICIOUS"), "share"] == 1.0
+    assert cov.loc[("MINUSCA", "FAT_MALICIOUS"), ["periods", "expected"]].tolist() == [3, 7]
+
+
+def test_qry011_stale_relative_to_latest_period(db: Path) -> None:
+    stale = queries.stale(db, "latest")
+    assert stale[["mission", "indicator"]].values.tolist() == [["MINUSCA", "UNIF_WOMEN_SHARE"]]
+    assert stale["days_since"].iloc[0] == (date(2024, 12, 31) - date(2019, 12, 31)).days
+
+
+def test_qry012_outliers_robust_z(db: Path) -> None:
+    out = queries.outliers(db)
+    got = out[["mission", "indicator", "period", "value"]].values.tolist()
+    assert got == [["UNMISS", "FAT_MALICIOUS", "2024", 60.0]]
+    assert out["robust_z"].iloc[0] > 3.5
+
+
+def test_qry013_empty_store_gives_empty_frames(seeded_template: Path) -> None:
+    db = seeded_template
+    assert queries.headline(db)["data_points"] == 0
+    for name in ("scorecard", "mission_status", "coverage", "stale", "outliers"):
+        assert getattr(queries, name)(db).empty, name
+    assert len(queries.themes(db)) == 10
+
+
+def test_qry014_missing_store_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(store.StoreError):
+        queries.headline(tmp_path / "absent.duckdb")
