@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from peacepulse import ingest, seeds
+from peacepulse import demo, ingest, seeds
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -15,6 +15,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def seeded_template(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("template") / "seeded.duckdb"
     seeds.init(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo store, built once for the run; tests that use it only read."""
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    demo.build_demo(db)
     return db
 
 

@@ -13,7 +13,7 @@ import pytest
 from dashboard import components
 from dashboard.app import app
 from dashboard.pages import upload
-from peacepulse import demo, store
+from peacepulse import store
 
 QUERIES = [
     ("/", {}), ("/", {"kind": "political", "active": "0"}),
@@ -25,13 +25,6 @@ QUERIES = [
     ("/quality", {}), ("/quality", {"ref": "today", "active": "0"}),
     ("/upload", {}),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("pages") / "demo.duckdb"
-    demo.build_demo(db)
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,7 @@
 """The demo store: real series where they exist, flagged synthetic series elsewhere, every status."""
 import pytest
 
-from peacepulse import demo, store
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    demo.build_demo(db)
-    return db
+from peacepulse import store
 
 
 def test_every_status_occurs(demo_db):

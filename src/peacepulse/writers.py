@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import duckdb
 import pandas as pd
 
 from .schemas import OBSERVATION_KEY, TARGET_KEY

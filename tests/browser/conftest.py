@@ -14,7 +14,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.screenshots import chrome, free_port, settled
-from peacepulse import demo
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,13 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def pytest_configure(config: pytest.Config) -> None:
     # selenium 4.2 calls a urllib3 method that urllib3 2 deprecates, on every command
     config.addinivalue_line("filterwarnings", "ignore:HTTPResponse.getheader:DeprecationWarning")
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    demo.build_demo(db)
-    return db
 
 
 @pytest.fixture(scope="session")
