@@ -83,3 +83,21 @@ def test_damaged_workbook(db):
     report = upload(db, "broken.xlsx", b"PK\x03\x04 not really a workbook")
     assert report.problems.iloc[0]["problem"].startswith("The workbook could not be opened")
     assert report.problems.iloc[0]["line"] == 1
+
+
+def test_header_without_rows_is_an_error(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value\n")
+    assert not report.ok and report.problems.iloc[0]["problem"] == "The file has a header but no data rows."
+
+
+@pytest.mark.parametrize("cell", ["1e400", "inf", "-Infinity", "nan", "NaN"])
+def test_non_finite_numbers_are_refused(db, cell):
+    report = upload(db, "obs.csv", f"mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,{cell}\n")
+    assert report.problems["problem"].tolist() == [
+        f"'{cell}' is not a number. Give a number, or leave the row out if there is no value."]
+
+
+def test_a_blank_code_is_reported_once_as_empty(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value\n,FAT_TOTAL,2020,3\n")
+    assert report.problems[["line", "column", "problem"]].values.tolist() == [
+        [2, "mission", "mission is empty; every row needs one."]]

@@ -60,6 +60,10 @@ def _one(con, name: str, content: bytes, kind: str | None, origin: str, progress
         report.problems = problem_rows.frame([problem_rows.problem(None, "", "", str(err))])
         return report
     report.rows = len(raw)
+    if raw.empty:
+        report.problems = problem_rows.frame([problem_rows.problem(None, "", "", (
+            "The file has a header but no data rows."))])
+        return report
     report.kind = kind or detect_kind(list(raw.columns))
     if report.kind is None:
         report.problems = problem_rows.frame([problem_rows.problem(None, "", ", ".join(raw.columns), (

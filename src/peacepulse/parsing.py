@@ -5,6 +5,7 @@ message, not a cascade of follow-on failures.
 """
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -24,7 +25,10 @@ def _number(text: str) -> float | None:
         text = text.replace(",", "")
     elif _DECIMAL_COMMA.fullmatch(text):
         text = text.replace(",", ".")
-    return float(text) if _PLAIN.fullmatch(text) else None
+    if not _PLAIN.fullmatch(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None  # 1e400 overflows to infinity
 
 
 def numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:

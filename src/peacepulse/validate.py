@@ -51,7 +51,8 @@ def _header(raw: pd.DataFrame, kind: str) -> list[dict]:
 def _canonical(cells: pd.Series, known: pd.Series) -> tuple[pd.Series, pd.Series]:
     lookup = {str(code).upper(): code for code in known}
     found = cells.str.upper().map(lookup)
-    return found.fillna(cells), found.notna()
+    # A blank code is reported as empty already; it is not also an unknown one.
+    return found.fillna(cells.replace("", None)), found.notna()
 
 
 def _parse(raw: pd.DataFrame, kind: str, cat: dict) -> tuple[pd.DataFrame, list[dict]]:
