@@ -21,7 +21,8 @@ def export(db: Path, out: Path, fmt: str = "csv", views: list[str] | None = None
         for view in chosen:
             path = out / f"{view}.{fmt}"
             option = "(FORMAT parquet)" if fmt == "parquet" else "(HEADER, DELIMITER ',')"
-            con.execute(f"COPY (SELECT * FROM {view}) TO '{path.as_posix()}' {option}").fetchall()
+            target = path.as_posix().replace("'", "''")
+            con.execute(f"COPY (SELECT * FROM {view}) TO '{target}' {option}").fetchall()
             written.append(path)
     return written
 
