@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from . import __version__, exporting, ingest, seeds, store
 from .ingest import Report
 from .readers import KINDS
@@ -46,7 +48,6 @@ def _print_reports(reports: list[Report], report_path: str | None) -> int:
         if len(r.problems) > SHOWN:
             print(f"  … and {len(r.problems) - SHOWN:,} more. Write them all with --report problems.csv")
     if report_path:
-        import pandas as pd
         frames = [r.problems.assign(file=r.file_name) for r in reports]
         pd.concat(frames)[["line", "column", "value", "problem"] + (["file"] if len(reports) > 1 else [])
                           ].to_csv(report_path, index=False)

@@ -122,7 +122,8 @@ def _checked(typed: pd.DataFrame, raw: pd.DataFrame, kind: str, cat: dict) -> li
     key = {"observations": OBSERVATION_KEY, "targets": TARGET_KEY}.get(kind, ["code"])
     first = typed.reset_index().groupby(key, dropna=False)["index"].transform("min")
     ctx = {"missions": list(cat["missions"]["code"]), "indicators": list(cat["indicators"]["code"]),
-           "value_column": "target" if kind == "targets" else "value", "key_column": key[-1] if kind != "observations" else "period",
+           "value_column": "target" if kind == "targets" else "value",
+           "key_column": "period" if "period" in key else "code",
            "first_lines": {i: problems.line_of(f) for i, f in zip(typed.index, first)},
            "key_text": lambda r: ", ".join(f"{c} {typed.at[r.name, c]}" for c in key
                                             if typed.at[r.name, c] != "total")}
