@@ -1,4 +1,6 @@
 """The upload life cycle: new codes, no-op re-uploads, revisions, dry runs, one transaction."""
+import duckdb
+
 from conftest import FIXTURES, upload
 from peacepulse import ingest, store
 
@@ -102,3 +104,13 @@ def test_missing_store_is_a_clear_error(tmp_path):
         assert "There is no store at" in str(err) and "peacepulse init" in str(err)
     else:
         raise AssertionError("expected a StoreError")
+
+
+def test_checking_one_file_works_while_an_analyst_reads_the_store(db):
+    analyst = duckdb.connect(str(db), read_only=True)  # e.g. DBeaver or the duckdb CLI with -readonly
+    try:
+        dry = upload(db, "indicators-new.csv", commit=False)
+    finally:
+        analyst.close()
+    assert (dry.ok, dry.new, dry.written) == (True, 2, False)
+    assert dry.message == "Would write: 2 new, 0 revised, 0 unchanged (indicators)."

@@ -1,8 +1,9 @@
 """One code path for every upload, from the CLI or the browser: read, validate, write.
 
 All the files of one call go into one transaction: every row or none. A dry run
-does the same work and rolls it back, so its counts are exactly what a commit
-would do, even for an indicators file followed by observations that use it.
+of several files does the same work and rolls it back, so its counts are exactly
+what a commit would do, even for an indicators file followed by observations
+that use it. A dry run of one file stages it on a read-only connection.
 """
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _one(con, name: str, content: bytes, kind: str | None, origin: str, progress: Progress) -> Report:
+def _one(con, name: str, content: bytes, kind: str | None, origin: str, progress: Progress,
+         write: bool = True) -> Report:
     report = Report(name)
     progress(f"{name}: reading")
     try:
@@ -75,11 +77,13 @@ def _one(con, name: str, content: bytes, kind: str | None, origin: str, progress
     report.problems = checked.problems
     if not checked.ok:
         return report
-    progress(f"{name}: staging {_plural(len(raw), 'row')}")
-    batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
-    counts = writers.WRITERS[report.kind](con, checked.rows, batch_id)
+    progress(f"{name}: comparing {_plural(len(raw), 'row')} with the store")
+    counts = writers.stage(con, report.kind, checked.rows)
     report.new, report.revised, report.unchanged = counts["new"], counts["revised"], counts["unchanged"]
-    if report.new + report.revised:
+    if write and report.new + report.revised:
+        progress(f"{name}: writing")
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
+        writers.write(con, report.kind, batch_id)
         report.batch_id = batch_id
         con.execute("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
             batch_id, report.kind, Path(name).name, hashlib.sha256(content).hexdigest(),
@@ -110,6 +114,10 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
         raise ValueError(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}.")
     if not db.exists():
         raise store.StoreError(f"There is no store at {db}. Create one with `peacepulse init`.")
+    if not commit and len(files) == 1:
+        # Checking one file only reads, so it works while others hold the store open to read.
+        with store.reading(db) as con:
+            return [_finish(_one(con, *files[0], kind, origin, progress, write=False), committed=False)]
     reports: list[Report] = []
     try:
         with store.writing(db) as con:

@@ -1,6 +1,8 @@
-"""Write validated rows inside the caller's transaction, counting new, revised and unchanged.
+"""Stage validated rows, count them as new, revised or unchanged, then write them.
 
-Unchanged rows are never written, so a batch id that ends up unused costs nothing.
+Staging reads the store and fills a temporary table only, so a dry run of one
+file needs no more than a read-only connection. Writing happens inside the
+caller's transaction.
 
 Observations and targets are append-only: a changed value becomes a new revision
 and the old one stays in the history. Missions and indicators are catalogue
@@ -14,96 +16,92 @@ import pandas as pd
 
 from .schemas import OBSERVATION_KEY, TARGET_KEY
 
+PERIOD = ["period_type", "period_start", "period_end"]
 OBSERVATION_VALUES = ["value", "numerator", "denominator", "comment", "source"]
 TARGET_VALUES = ["target", "baseline", "baseline_period", "baseline_end", "comment"]
-PERIOD = ["period_type", "period_start", "period_end"]
+# Column order of observation_revision and target_revision, before revision, batch_id, recorded_at.
+OBSERVATION_COLUMNS = OBSERVATION_KEY[:3] + PERIOD + OBSERVATION_KEY[3:] + OBSERVATION_VALUES
+TARGET_COLUMNS = TARGET_KEY + PERIOD + TARGET_VALUES
 INDICATOR_COLUMNS = ["code", "name", "definition", "result_level", "measure", "unit", "direction",
                      "aggregation", "period_type", "source", "component", "disaggregations", "kpi"]
 MISSION_COLUMNS = ["code", "name", "kind", "lead_entity", "start_date", "end_date", "hq_location",
                    "country", "latitude", "longitude", "source"]
+INDICATORS_NOW = """(SELECT i.*, string_agg(t.theme::VARCHAR, ';' ORDER BY t.rank) AS theme_list
+                     FROM indicator i LEFT JOIN indicator_theme t ON t.indicator = i.code GROUP BY ALL)"""
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def _same(columns: list[str]) -> str:
-    return " AND ".join(f"c.{c} IS NOT DISTINCT FROM s.{c}" for c in columns)
+def _staged_frame(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
+    if kind == "observations":
+        return rows[OBSERVATION_COLUMNS]
+    if kind == "targets":
+        return rows[TARGET_COLUMNS]
+    if kind == "indicators":
+        return rows[INDICATOR_COLUMNS].assign(theme_list=rows["themes"].map(lambda t: ";".join(map(str, t))))
+    return rows[MISSION_COLUMNS]
 
 
-def _classify(con, frame: pd.DataFrame, current: str, key: list[str], compare: list[str],
-              extra: str = "") -> dict[str, int]:
-    """Stage the rows in `classified` with a change column; return the counts."""
-    con.register("incoming_rows", frame)
+# kind -> (what the staged rows are compared with, its key, the columns that make a revision)
+SPECS = {
+    "observations": ("observation_current", OBSERVATION_KEY, OBSERVATION_VALUES),
+    "targets": ("targets", TARGET_KEY, TARGET_VALUES),
+    "indicators": (INDICATORS_NOW, ["code"], INDICATOR_COLUMNS[1:] + ["theme_list"]),
+    "missions": ("mission", ["code"], MISSION_COLUMNS[1:]),
+}
+
+
+def stage(con, kind: str, rows: pd.DataFrame) -> dict[str, int]:
+    """Put the rows in the temporary table `staged` with a change column; return the counts."""
+    current, key, compare = SPECS[kind]
+    same = " AND ".join(f"c.{col} IS NOT DISTINCT FROM s.{col}" for col in compare)
+    revision = "c.revision" if kind in ("observations", "targets") else "NULL"
+    con.register("incoming_rows", _staged_frame(kind, rows))
     try:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE classified AS
-            SELECT s.*, {extra}
+            CREATE OR REPLACE TEMP TABLE staged AS
+            SELECT s.*, {revision} AS old_revision,
                    CASE WHEN c.{key[0]} IS NULL THEN 'new'
-                        WHEN {_same(compare)} THEN 'unchanged' ELSE 'revised' END AS change
-            FROM incoming_rows s LEFT JOIN {current} c USING ({', '.join(key)})""")
+                        WHEN {same} THEN 'unchanged' ELSE 'revised' END AS change
+            FROM incoming_rows s LEFT JOIN {current} c USING ({', '.join(key)})""").fetchall()
     finally:
         con.unregister("incoming_rows")
-    counts = dict(con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall())
+    counts = dict(con.execute("SELECT change, count(*) FROM staged GROUP BY change").fetchall())
     return {k: counts.get(k, 0) for k in ("new", "revised", "unchanged")}
 
 
-def _append(con, table: str, current: str | None, key: list[str], columns: list[str],
-            batch_id: int) -> None:
-    select = f"""SELECT {', '.join(columns)}, coalesce(old_revision, 0) + 1, {batch_id}, ?
-                 FROM classified WHERE change <> 'unchanged'"""
-    con.execute(f"INSERT INTO {table} {select}", [now()])
-    if current:
-        match = " AND ".join(f"t.{k} = k.{k}" for k in key)
-        con.execute(f"DELETE FROM {current} t USING classified k WHERE k.change = 'revised' AND {match}")
-        con.execute(f"INSERT INTO {current} SELECT * FROM {table} WHERE batch_id = {batch_id}")
-
-
-def observations(con, rows: pd.DataFrame, batch_id: int) -> dict[str, int]:
-    columns = OBSERVATION_KEY + PERIOD + OBSERVATION_VALUES
-    ordered = OBSERVATION_KEY[:3] + PERIOD + OBSERVATION_KEY[3:] + OBSERVATION_VALUES
-    counts = _classify(con, rows[columns], "observation_current", OBSERVATION_KEY,
-                       ["value", "numerator", "denominator", "comment", "source"], "c.revision AS old_revision,")
-    _append(con, "observation_revision", "observation_current", OBSERVATION_KEY, ordered, batch_id)
-    return counts
-
-
-def targets(con, rows: pd.DataFrame, batch_id: int) -> dict[str, int]:
-    columns = TARGET_KEY + PERIOD + TARGET_VALUES
-    counts = _classify(con, rows[columns], "targets", TARGET_KEY, TARGET_VALUES,
-                       "c.revision AS old_revision,")
-    _append(con, "target_revision", None, TARGET_KEY, columns, batch_id)
-    return counts
+def _append(con, table: str, columns: list[str], batch_id: int) -> None:
+    con.execute(f"""INSERT INTO {table} SELECT {', '.join(columns)}, coalesce(old_revision, 0) + 1, {batch_id}, ?
+                    FROM staged WHERE change <> 'unchanged'""", [now()]).fetchall()
 
 
 def _replace(con, table: str, columns: list[str], batch_id: int) -> None:
-    con.execute(f"DELETE FROM {table} WHERE code IN (SELECT code FROM classified WHERE change = 'revised')")
-    con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)}, {batch_id} "
-                "FROM classified WHERE change <> 'unchanged'")
+    con.execute(f"DELETE FROM {table} WHERE code IN (SELECT code FROM staged WHERE change = 'revised')").fetchall()
+    con.execute(f"""INSERT INTO {table} SELECT {', '.join(columns)}, {batch_id}
+                    FROM staged WHERE change <> 'unchanged'""").fetchall()
 
 
-def indicators(con, rows: pd.DataFrame, batch_id: int) -> dict[str, int]:
-    frame = rows[INDICATOR_COLUMNS].copy()
-    frame["theme_list"] = rows["themes"].map(lambda t: ";".join(map(str, t)))
-    current = """(SELECT i.*, string_agg(t.theme::VARCHAR, ';' ORDER BY t.rank) AS theme_list
-                  FROM indicator i LEFT JOIN indicator_theme t ON t.indicator = i.code GROUP BY ALL)"""
-    counts = _classify(con, frame, current, ["code"], INDICATOR_COLUMNS[1:] + ["theme_list"])
-    con.execute("""DELETE FROM indicator_theme WHERE indicator IN
-                   (SELECT code FROM classified WHERE change = 'revised')""")
-    _replace(con, "indicator", INDICATOR_COLUMNS, batch_id)
-    con.execute("""INSERT INTO indicator_theme
-                   SELECT code, theme::INTEGER, rank FROM (
-                       SELECT code, unnest(string_split(theme_list, ';')) AS theme,
-                              generate_subscripts(string_split(theme_list, ';'), 1) AS rank
-                       FROM classified WHERE change <> 'unchanged')""")
-    return counts
-
-
-def missions(con, rows: pd.DataFrame, batch_id: int) -> dict[str, int]:
-    counts = _classify(con, rows[MISSION_COLUMNS], "mission", ["code"], MISSION_COLUMNS[1:])
-    _replace(con, "mission", MISSION_COLUMNS, batch_id)
-    return counts
-
-
-WRITERS = {"observations": observations, "targets": targets,
-           "indicators": indicators, "missions": missions}
+def write(con, kind: str, batch_id: int) -> None:
+    """Write the staged rows that are new or revised, as batch_id."""
+    if kind == "observations":
+        _append(con, "observation_revision", OBSERVATION_COLUMNS, batch_id)
+        match = " AND ".join(f"t.{k} = k.{k}" for k in OBSERVATION_KEY)
+        con.execute(f"""DELETE FROM observation_current t USING staged k
+                        WHERE k.change = 'revised' AND {match}""").fetchall()
+        con.execute(f"INSERT INTO observation_current SELECT * FROM observation_revision "
+                    f"WHERE batch_id = {batch_id}").fetchall()
+    elif kind == "targets":
+        _append(con, "target_revision", TARGET_COLUMNS, batch_id)
+    elif kind == "indicators":
+        con.execute("""DELETE FROM indicator_theme WHERE indicator IN
+                       (SELECT code FROM staged WHERE change = 'revised')""").fetchall()
+        _replace(con, "indicator", INDICATOR_COLUMNS, batch_id)
+        con.execute("""INSERT INTO indicator_theme
+                       SELECT code, theme::INTEGER, rank FROM (
+                           SELECT code, unnest(string_split(theme_list, ';')) AS theme,
+                                  generate_subscripts(string_split(theme_list, ';'), 1) AS rank
+                           FROM staged WHERE change <> 'unchanged')""").fetchall()
+    else:
+        _replace(con, "mission", MISSION_COLUMNS, batch_id)
