@@ -112,3 +112,14 @@ def test_pag008_indicator_breakdown_and_revisions_render(demo_db, within_app, mo
     revised = store.read_df(demo_db, "SELECT indicator, mission FROM observation_history WHERE revision > 1 LIMIT 1")
     out = _render("/indicator", {"code": revised["indicator"][0], "mission": revised["mission"][0]})
     assert '"id": "ind-revisions"' in out and '"color": "danger"' not in out
+
+
+def test_pag009_upload_shows_at_most_a_thousand_problems(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    rows = "".join(f"NOPE,FAT_MALICIOUS,{1000 + i},1\n" for i in range(1200))
+    report, pending, disabled, *_ = upload.dry_run(_contents(b"mission,indicator,period,value\n" + rows.encode()),
+                                                   "many.csv")
+    text = json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
+    assert "Showing the first 1,000 of 1,200 problems." in text
+    assert text.count("Unknown mission code 'NOPE'") == upload.SHOWN
+    assert pending is None and disabled

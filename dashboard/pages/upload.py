@@ -19,6 +19,7 @@ from peacepulse import ingest
 
 dash.register_page(__name__, path="/upload", name="Upload", title="PeacePulse · Upload", order=5)
 MAX_BYTES = 20 * 1024 * 1024
+SHOWN = 1000  # problems sent to the browser; the CLI's --report lists them all
 PROBLEM_COLUMNS = [{"field": "line", "maxWidth": 90}, {"field": "column"}, {"field": "value"},
                    {"field": "problem", "flex": 1, "minWidth": 320, "wrapText": True, "autoHeight": True},
                    {"field": "severity", "maxWidth": 120}]
@@ -46,9 +47,12 @@ def _report(report: ingest.Report) -> html.Div:
         ("revised", "Revised", report.revised), ("unchanged", "Unchanged", report.unchanged))])
     errors = int((report.problems["severity"] == "error").sum())
     color = "danger" if errors else "warning" if len(report.problems) else "success"
-    problems = (ui.grid(report.problems, "upl-problems", "upload-problems.csv", height=320,
+    problems = (ui.grid(report.problems.head(SHOWN), "upl-problems", "upload-problems.csv", height=320,
                         columns=PROBLEM_COLUMNS) if len(report.problems) else None)
-    return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, problems])
+    more = (html.P([f"Showing the first {SHOWN:,} of {len(report.problems):,} problems. ",
+                    html.Code("peacepulse ingest FILE --dry-run --report problems.csv"), " lists them all."],
+                   className="small text-muted", id="upl-more") if len(report.problems) > SHOWN else None)
+    return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, problems, more])
 
 
 @callback(Output("upl-report", "children"), Output("upl-pending", "data"), Output("upl-commit", "disabled"),
