@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 from flask import g, has_app_context
 from flask_caching import Cache
 
-from peacepulse import figures, queries, store
+from peacepulse import figures, quality, queries, store
 
 log = logging.getLogger(__name__)
 # A file cache works across gunicorn workers, which share no memory.
@@ -24,7 +24,7 @@ cache = Cache(config={"CACHE_TYPE": "FileSystemCache", "CACHE_THRESHOLD": 500,
                       "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
 FAILED = "This view could not be prepared. The server log has the details."
 # Entries depend on the code that made them as much as on the data: an upgrade must not serve old ones.
-CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (queries, figures))).hexdigest()[:16]
+CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (queries, quality, figures))).hexdigest()[:16]
 
 
 def db() -> Path:
@@ -52,9 +52,10 @@ def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def load(name: str, *args, **kwargs) -> Any:
-    """queries.<name>(db, *args, **kwargs), from the cache when the data has not changed since."""
-    return _cached((name, args, sorted(kwargs.items())), lambda: getattr(queries, name)(db(), *args, **kwargs))
+def load(query: Callable[..., Any], *args, **kwargs) -> Any:
+    """query(db, *args, **kwargs), from the cache when the data has not changed since."""
+    key = (query.__module__, query.__qualname__, args, sorted(kwargs.items()))
+    return _cached(key, lambda: query(db(), *args, **kwargs))
 
 
 def figure(name: str, build: Callable[[], go.Figure], *key: object) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacepulse import ingest, queries, store
+from peacepulse import ingest, quality, queries, store
 
 OBSERVATIONS = """mission,indicator,period,value,sex,source
 UNMISS,FAT_MALICIOUS,2018,10,,UN open data
@@ -118,19 +118,19 @@ def test_qry009_ranking_respects_direction(db: Path) -> None:
 
 
 def test_qry010_coverage_share(db: Path) -> None:
-    cov = queries.coverage(db).set_index(["mission", "indicator"])
+    cov = quality.coverage(db).set_index(["mission", "indicator"])
     assert cov.loc[("UNMISS", "FAT_MALICIOUS"), "share"] == 1.0
     assert cov.loc[("MINUSCA", "FAT_MALICIOUS"), ["periods", "expected"]].tolist() == [3, 7]
 
 
 def test_qry011_stale_relative_to_latest_period(db: Path) -> None:
-    stale = queries.stale(db, "latest")
+    stale = quality.stale(db, "latest")
     assert stale[["mission", "indicator"]].values.tolist() == [["MINUSCA", "UNIF_WOMEN_SHARE"]]
     assert stale["days_since"].iloc[0] == (date(2024, 12, 31) - date(2019, 12, 31)).days
 
 
 def test_qry012_outliers_robust_z(db: Path) -> None:
-    out = queries.outliers(db)
+    out = quality.outliers(db)
     got = out[["mission", "indicator", "period", "value"]].values.tolist()
     assert got == [["UNMISS", "FAT_MALICIOUS", "2024", 60.0]]
     assert out["robust_z"].iloc[0] > 3.5
@@ -139,8 +139,8 @@ def test_qry012_outliers_robust_z(db: Path) -> None:
 def test_qry013_empty_store_gives_empty_frames(seeded_template: Path) -> None:
     db = seeded_template
     assert queries.headline(db)["data_points"] == 0
-    for name in ("scorecard", "mission_status", "coverage", "stale", "outliers"):
-        assert getattr(queries, name)(db).empty, name
+    for query in (queries.scorecard, queries.mission_status, quality.coverage, quality.stale, quality.outliers):
+        assert query(db).empty, query.__name__
     assert len(queries.themes(db)) == 10
 
 

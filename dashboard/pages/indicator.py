@@ -8,7 +8,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures
+from peacepulse import figures, queries
 
 dash.register_page(__name__, path="/indicator", name="Indicator", title="PeacePulse · Indicator", order=3)
 SHEET = [("definition", "Definition"), ("source", "Source"), ("direction", "Better when it goes"),
@@ -43,44 +43,44 @@ def _controls(code: str, mission: str | None, by: str, dims: list[str], catalogu
 @guarded
 def layout(code: str | None = None, mission: str | None = None, by: str = "total", active: str | None = None,
            **_) -> html.Div:
-    catalogue = load("indicators")
+    catalogue = load(queries.indicators)
     if code not in set(catalogue["code"]):
-        with_data = load("progress")["indicator"]
+        with_data = load(queries.progress)["indicator"]
         code = with_data.iloc[0] if not with_data.empty else catalogue["code"].iloc[0]
     ind = catalogue[catalogue["code"] == code].iloc[0]
-    series = load("series", None, code)
+    series = load(queries.series, None, code)
     missions = sorted(series["mission"].unique())
     mission = mission if mission in missions else None
-    dims = load("breakdown_dims", code, mission)
+    dims = load(queries.breakdown_dims, code, mission)
     by = by if by in dims else "total"
     only_active = ui.active_only(active)
     if mission:
         series = series[series["mission"] == mission]
     elif only_active:
-        series = series[series["mission"].isin(load("missions", None, True)["code"])]
+        series = series[series["mission"].isin(load(queries.missions, None, True)["code"])]
     shown = [mission] if mission else sorted(series["mission"].unique())
     head = ui.page_title(ind["name"], "ind-heading", f"{code} · {ind['unit']}")
-    parts = [head, _controls(code, mission, by, dims, catalogue, missions, only_active), _sheet(ind, load("themes"))]
+    parts = [head, _controls(code, mission, by, dims, catalogue, missions, only_active), _sheet(ind, load(queries.themes))]
     if series.empty:
         scope = " from active missions" if missions and not mission else ""
         return html.Div([*parts, ui.empty_state(f"No data yet for this indicator{scope}.", "ind-empty")])
-    targets = load("targets", shown, code)
+    targets = load(queries.targets, shown, code)
     meta = catalogue[catalogue["code"] == code]
     trend = figure("indicator-trend", lambda: figures.mission_lines(series, targets, meta, cols=1),
                    code, mission, only_active)
     parts += [html.H4("Trend by mission"), ui.synthetic_caption(), ui.graph(trend, "ind-trend")]
     if by != "total":
-        split = load("breakdown", code, by, mission)
+        split = load(queries.breakdown, code, by, mission)
         split = split[split["mission"].isin(shown)]
         chart = (figures.breakdown(split, by, ind["unit"]) if not split.empty
                  else figures.empty(f"No values by {by} for these missions."))
         parts += [html.H4(f"By {by}"), ui.graph(chart, "ind-breakdown")]
-    revisions = load("revisions", code, mission)
+    revisions = load(queries.revisions, code, mission)
     revisions = revisions[revisions["mission"].isin(shown)]
     parts += [html.H4("Revision history", className="mt-4"),
               ui.grid(revisions, "ind-revisions", f"{code}-revisions.csv", height=260) if not revisions.empty
               else html.P("No value of this indicator has been revised.", className="text-muted")]
-    table = load("observations", code, mission)
+    table = load(queries.observations, code, mission)
     table = table[table["mission"].isin(shown)]
     parts += [html.Div([html.H4("Data", className="d-inline me-3"),
                         dbc.Button("Download CSV", id="ind-csv", size="sm", color="secondary", outline=True)],

@@ -10,7 +10,7 @@ from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures
+from peacepulse import figures, queries
 
 dash.register_page(__name__, path="/mission", name="Mission", title="PeacePulse · Mission", order=1)
 
@@ -36,8 +36,8 @@ def _marks(lo: int, hi: int) -> dict[int, str]:
 
 
 def _controls(code: str | None, theme: int | None, show_all: bool, years, bounds) -> dbc.Row:
-    missions = load("missions")
-    themes = load("themes")
+    missions = load(queries.missions)
+    themes = load(queries.themes)
     lo, hi = bounds or (date.today().year,) * 2
     slider = dcc.RangeSlider(id="msn-years", min=lo, max=hi, step=1, value=list(years or (lo, hi)),
                              marks=_marks(lo, hi), disabled=not bounds, updatemode="mouseup", allowCross=False)
@@ -93,13 +93,13 @@ def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, ta
 
 @guarded
 def layout(code: str | None = None, theme: str | None = None, **query) -> html.Div:
-    missions = load("missions")
+    missions = load(queries.missions)
     if code:  # codes match whatever their case in the URL
         known = missions[missions["code"].str.upper() == code.strip().upper()]["code"]
         code = known.iloc[0] if not known.empty else code.strip()
     theme_n = _int(theme)
     show_all = query.get("all") == "1"
-    bounds = load("year_bounds", code) if code else None
+    bounds = load(queries.year_bounds, code) if code else None
     years = (max(bounds[0], _int(query.get("from"), bounds[0])), min(bounds[1], _int(query.get("to"), bounds[1]))) \
         if bounds else None
     if years and years[0] > years[1]:
@@ -115,13 +115,13 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
                                            "active" if m["active"] else "closed") if pd.notna(v))
     head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
-    inds = load("mission_indicators", code)
+    inds = load(queries.mission_indicators, code)
     if inds["n_points"].isna().all():
         return html.Div([head, controls, ui.empty_state(
             f"No data yet for {code}. Upload observations on the Upload page.", "msn-empty")])
-    series, targets, progress = load("series", code, None, years), load("targets", code), load("progress", code)
+    series, targets, progress = load(queries.series, code, None, years), load(queries.targets, code), load(queries.progress, code)
     targets = targets[targets["period_end"].dt.year >= years[0]]  # future targets stay in view
-    themes = load("themes")
+    themes = load(queries.themes)
     chosen = themes[themes["number"] == theme_n] if theme_n in set(themes["number"]) else themes
     panels = [_panel(t.number, t.title, inds[inds["theme"] == t.number], series, targets, progress, show_all,
                      (code, t.number, show_all, years)) for t in chosen.itertuples()]

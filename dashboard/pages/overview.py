@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
-from peacepulse import figures
+from peacepulse import figures, queries
 
 dash.register_page(__name__, path="/", name="Overview", title="PeacePulse · Overview", order=0)
 KINDS = ["peacekeeping", "political", "regional", "headquarters"]
@@ -26,10 +26,10 @@ def _filters(kind: str | None, active: bool) -> dbc.Row:
 def layout(kind: str | None = None, active: str | None = None, **_) -> html.Div:
     kind = kind if kind in KINDS else None
     only_active = ui.active_only(active)
-    head = load("headline")
-    cells = load("scorecard", kind, only_active)
-    status = load("mission_status", kind, only_active)
-    themes = load("themes")
+    head = load(queries.headline)
+    cells = load(queries.scorecard, kind, only_active)
+    status = load(queries.mission_status, kind, only_active)
+    themes = load(queries.themes)
     period = head["latest_period"] if isinstance(head["latest_period"], str) else "–"
     cards = dbc.Row([ui.headline("Missions with data", int(head["missions"]), "ovw-missions"),
                      ui.headline("Indicators with data", int(head["indicators"]), "ovw-indicators"),

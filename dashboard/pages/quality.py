@@ -7,23 +7,22 @@ from dash import Input, Output, callback, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
-from peacepulse import figures
-from peacepulse.queries import FRESH_DAYS
+from peacepulse import figures, quality, queries
 
 dash.register_page(__name__, path="/quality", name="Data quality", title="PeacePulse · Data quality", order=4)
 REFERENCES = {"latest": "the latest period in the store", "today": "today"}
 
 
 def _rules() -> str:
-    return "; ".join(f"{kind.replace('_', ' ')} {days} days + {grace}" for kind, (days, grace) in FRESH_DAYS.items())
+    return "; ".join(f"{kind.replace('_', ' ')} {days} days + {grace}" for kind, (days, grace) in quality.FRESH_DAYS.items())
 
 
 @guarded
 def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
     ref = ref if ref in REFERENCES else "latest"
     only_active = ui.active_only(active)
-    missions = load("missions", None, True)["code"].tolist() if only_active else None
-    coverage, stale, outliers = load("coverage", missions), load("stale", ref), load("outliers")
+    missions = load(queries.missions, None, True)["code"].tolist() if only_active else None
+    coverage, stale, outliers = load(quality.coverage, missions), load(quality.stale, ref), load(quality.outliers)
     cov = (ui.graph(figures.coverage_heatmap(coverage), "q-coverage") if not coverage.empty
            else ui.empty_state("No data yet: coverage appears after the first upload of observations.", "q-empty"))
     return html.Div([
@@ -47,7 +46,7 @@ def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
         ui.grid(outliers, "q-outliers", "outliers.csv", height=300) if not outliers.empty
         else html.P("No outliers found.", className="text-muted"),
         html.H4("Uploads", className="mt-4"),
-        ui.grid(load("batches"), "q-batches", "uploads.csv", height=300),
+        ui.grid(load(quality.batches), "q-batches", "uploads.csv", height=300),
     ])
 
 

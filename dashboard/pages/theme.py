@@ -7,7 +7,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures
+from peacepulse import figures, queries
 
 dash.register_page(__name__, path="/theme", name="Theme", title="PeacePulse · Theme", order=2)
 
@@ -23,7 +23,7 @@ RANK_COLUMNS = [
 
 @guarded
 def layout(n: str | None = None, active: str | None = None, **_) -> html.Div:
-    themes = load("themes")
+    themes = load(queries.themes)
     number = int(n) if n and n.isdigit() and int(n) in set(themes["number"]) else int(themes["number"].min())
     theme = themes[themes["number"] == number].iloc[0]
     only_active = ui.active_only(active)
@@ -31,16 +31,16 @@ def layout(n: str | None = None, active: str | None = None, **_) -> html.Div:
         {"label": f"{r.number}. {r.title}", "value": r.number} for r in themes.itertuples()]), md=5),
         dbc.Col(ui.active_switch("thm-active", only_active), md=3, className="pt-2")], className="mb-3")
     head = ui.page_title(f"Theme {number} · {theme['title']}", "thm-heading", theme["summary"])
-    indicators = load("theme_indicators", number)
+    indicators = load(queries.theme_indicators, number)
     if indicators.empty:
         return html.Div([head, picker, ui.empty_state("No data yet under this theme.", "thm-empty")])
     codes = indicators["code"].tolist()
-    missions = load("missions", None, True)["code"].tolist() if only_active else None
-    series, targets = load("series", missions, codes), load("targets", missions, codes)
+    missions = load(queries.missions, None, True)["code"].tolist() if only_active else None
+    series, targets = load(queries.series, missions, codes), load(queries.targets, missions, codes)
     if series.empty:
         return html.Div([head, picker, ui.empty_state("No data yet from active missions under this theme.",
                                                       "thm-empty")])
-    ranking = load("ranking", number, missions)
+    ranking = load(queries.ranking, number, missions)
     return html.Div([
         head, picker, ui.synthetic_caption(),
         html.P("Stars mark each mission's targets, in the mission's colour.", className="text-muted small"),

@@ -7,13 +7,10 @@ import pandas as pd
 
 from . import store
 
-# Days a value stays current after its period ends, plus grace for late reporting.
-FRESH_DAYS = {"day": (1, 7), "month": (31, 30), "quarter": (92, 45), "half": (183, 60),
-              "year": (366, 90), "fiscal_year": (366, 90)}
 STATUS_SCORE = "CASE status WHEN 'on_track' THEN 1.0 WHEN 'at_risk' THEN 0.5 WHEN 'off_track' THEN 0.0 END"
 
 
-def _where(filters: dict[str, object]) -> tuple[str, list]:
+def filters_sql(filters: dict[str, object]) -> tuple[str, list]:
     """AND together `column = ?` (or `IN` for lists) for the filters that are set."""
     parts, params = [], []
     for column, value in filters.items():
@@ -33,12 +30,12 @@ def themes(db: Path) -> pd.DataFrame:
 
 
 def missions(db: Path, kind: str | None = None, active_only: bool = False) -> pd.DataFrame:
-    where, params = _where({"kind": kind, "active": True if active_only else None})
+    where, params = filters_sql({"kind": kind, "active": True if active_only else None})
     return store.read_df(db, f"SELECT * FROM missions{where} ORDER BY code", params)
 
 
 def indicators(db: Path, code: str | None = None) -> pd.DataFrame:
-    where, params = _where({"code": code})
+    where, params = filters_sql({"code": code})
     return store.read_df(db, f"SELECT * FROM indicators{where} ORDER BY code", params)
 
 
@@ -52,14 +49,14 @@ def headline(db: Path) -> pd.Series:
 
 
 def scorecard(db: Path, kind: str | None = None, active_only: bool = False) -> pd.DataFrame:
-    where, params = _where({"m.kind": kind, "m.active": True if active_only else None})
+    where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
     return store.read_df(db, f"""SELECT s.* FROM scorecard s JOIN missions m ON m.code = s.mission
                                  {where} ORDER BY s.mission, s.theme""", params)
 
 
 def mission_status(db: Path, kind: str | None = None, active_only: bool = False) -> pd.DataFrame:
     """One row per mission with data: where it is and its overall status across indicators."""
-    where, params = _where({"m.kind": kind, "m.active": True if active_only else None})
+    where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
     return store.read_df(db, f"""
         WITH scored AS (SELECT mission, avg({STATUS_SCORE}) AS score, count(*) AS indicators
                         FROM progress GROUP BY mission)
@@ -82,7 +79,7 @@ def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
 
 def series(db: Path, mission: str | None = None, indicator: str | list[str] | None = None,
            years: tuple[int, int] | None = None) -> pd.DataFrame:
-    where, params = _where({"mission": mission, "indicator": indicator})
+    where, params = filters_sql({"mission": mission, "indicator": indicator})
     if years:
         where += (" AND " if where else " WHERE ") + \
             "period_end >= make_date(?, 1, 1) AND period_start <= make_date(?, 12, 31)"
@@ -91,25 +88,25 @@ def series(db: Path, mission: str | None = None, indicator: str | list[str] | No
 
 
 def targets(db: Path, mission: str | None = None, indicator: str | list[str] | None = None) -> pd.DataFrame:
-    where, params = _where({"mission": mission, "indicator": indicator})
+    where, params = filters_sql({"mission": mission, "indicator": indicator})
     return store.read_df(db, f"SELECT * FROM targets{where} ORDER BY mission, indicator, period_end", params)
 
 
 def progress(db: Path, mission: str | None = None, indicator: str | list[str] | None = None) -> pd.DataFrame:
-    where, params = _where({"p.mission": mission, "p.indicator": indicator})
+    where, params = filters_sql({"p.mission": mission, "p.indicator": indicator})
     return store.read_df(db, f"""SELECT p.*, i.name FROM progress p JOIN indicators i ON i.code = p.indicator
                                  {where} ORDER BY p.mission, p.indicator""", params)
 
 
 def year_bounds(db: Path, mission: str | None = None) -> tuple[int, int] | None:
-    where, params = _where({"mission": mission})
+    where, params = filters_sql({"mission": mission})
     row = store.read_df(db, f"SELECT min(year(period_start)) lo, max(year(period_end)) hi FROM series{where}", params)
     return None if row["lo"].isna().iloc[0] else (int(row["lo"].iloc[0]), int(row["hi"].iloc[0]))
 
 
 def breakdown_dims(db: Path, indicator: str, mission: str | None = None) -> list[str]:
     """The disaggregations (sex, age, location) that have data beyond the total."""
-    where, params = _where({"indicator": indicator, "mission": mission})
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
     row = store.read_df(db, f"""SELECT bool_or(sex <> 'total') sex, bool_or(age <> 'total') age,
                                        bool_or(location <> 'total') location FROM observations{where}""", params)
     return [dim for dim in ("sex", "age", "location") if row[dim].fillna(False).iloc[0]]
@@ -118,7 +115,7 @@ def breakdown_dims(db: Path, indicator: str, mission: str | None = None) -> list
 def breakdown(db: Path, indicator: str, by: str, mission: str | None = None) -> pd.DataFrame:
     """Values split by one dimension, with the other two at their total."""
     others = [d for d in ("sex", "age", "location") if d != by]
-    where, params = _where({"indicator": indicator, "mission": mission})
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
     return store.read_df(db, f"""SELECT mission, indicator, period, period_start, period_end, {by}, value, source,
                synthetic
         FROM observations{where} AND {by} <> 'total' AND {others[0]} = 'total' AND {others[1]} = 'total'
@@ -126,7 +123,7 @@ def breakdown(db: Path, indicator: str, by: str, mission: str | None = None) -> 
 
 
 def observations(db: Path, indicator: str, mission: str | None = None) -> pd.DataFrame:
-    where, params = _where({"indicator": indicator, "mission": mission})
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
     return store.read_df(db, f"""SELECT mission, indicator, period, sex, age, location, value, numerator,
         denominator, source, synthetic, revision, batch_id, recorded_at, comment
         FROM observations{where} ORDER BY mission, period_end, sex, age, location""", params)
@@ -134,7 +131,7 @@ def observations(db: Path, indicator: str, mission: str | None = None) -> pd.Dat
 
 def revisions(db: Path, indicator: str, mission: str | None = None) -> pd.DataFrame:
     """Every revision of the observations of an indicator that were revised at least once."""
-    where, params = _where({"indicator": indicator, "mission": mission})
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
     return store.read_df(db, f"""SELECT mission, period, sex, age, location, revision, value, source,
                batch_id, recorded_at, comment
         FROM observation_history{where}
@@ -151,7 +148,7 @@ def theme_indicators(db: Path, theme: int) -> pd.DataFrame:
 
 def ranking(db: Path, theme: int, missions: list[str] | None = None) -> pd.DataFrame:
     """Per indicator of a theme, the missions ranked on the latest period any of them reported."""
-    where, params = _where({"s.mission": missions})
+    where, params = filters_sql({"s.mission": missions})
     return store.read_df(db, f"""
         WITH s AS (SELECT s.*, i.name, i.unit, i.direction FROM series s
                    JOIN indicators i ON i.code = s.indicator
@@ -162,52 +159,3 @@ def ranking(db: Path, theme: int, missions: list[str] | None = None) -> pd.DataF
                l.mission, l.value, l.unit, p.target, p.status, l.synthetic
         FROM latest l LEFT JOIN progress p USING (mission, indicator)
         ORDER BY l.indicator, rank, l.mission""", [int(theme), *params])
-
-
-def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
-    """Mission × indicator: periods reported against the periods any of these missions reported."""
-    where, params = _where({"mission": missions})
-    return store.read_df(db, f"""
-        WITH s AS (SELECT * FROM series{where}),
-        per AS (SELECT indicator, count(DISTINCT period) AS expected FROM s GROUP BY indicator)
-        SELECT s.mission, s.indicator, count(DISTINCT s.period) AS periods, per.expected,
-               count(DISTINCT s.period) / per.expected AS share
-        FROM s JOIN per USING (indicator) GROUP BY s.mission, s.indicator, per.expected
-        ORDER BY s.mission, s.indicator""", params)
-
-
-def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
-    """Series of active missions whose newest value is older than its period type allows.
-
-    Age counts from `reference`: 'latest' (the newest period end in the store) or 'today'.
-    A closed mission stops reporting by design, so its series are never stale.
-    """
-    rules = " ".join(f"WHEN '{k}' THEN {a + g}" for k, (a, g) in FRESH_DAYS.items())
-    ref = "current_date" if reference == "today" else "(SELECT max(period_end) FROM series)"
-    return store.read_df(db, f"""
-        WITH last AS (SELECT mission, indicator, arg_max(period, period_end) AS latest_period,
-                             arg_max(period_type, period_end) AS period_type, max(period_end) AS latest_end
-                      FROM series GROUP BY mission, indicator)
-        SELECT * FROM (SELECT l.mission, l.indicator, i.name, l.period_type, l.latest_period,
-                              date_diff('day', l.latest_end, {ref}) AS days_since,
-                              CASE l.period_type {rules} END AS allowed_days
-                       FROM last l JOIN indicators i ON i.code = l.indicator
-                       JOIN missions m ON m.code = l.mission AND m.active)
-        WHERE days_since > allowed_days ORDER BY days_since DESC, mission, indicator""")
-
-
-def outliers(db: Path, threshold: float = 3.5, min_points: int = 5) -> pd.DataFrame:
-    """Values far from their series' median: |x − median| / (1.4826 · MAD) above the threshold."""
-    return store.read_df(db, """
-        WITH s AS (SELECT mission, indicator, period, period_end, value, source,
-                          median(value) OVER w AS median, count(*) OVER w AS n FROM series
-                   WINDOW w AS (PARTITION BY mission, indicator)),
-        m AS (SELECT *, median(abs(value - median)) OVER (PARTITION BY mission, indicator) AS mad FROM s)
-        SELECT mission, indicator, period, value, round(median, 4) AS median, round(mad, 4) AS mad,
-               round(abs(value - median) / (1.4826 * mad), 1) AS robust_z, source
-        FROM m WHERE n >= ? AND mad > 0 AND abs(value - median) / (1.4826 * mad) > ?
-        ORDER BY robust_z DESC""", [min_points, threshold])
-
-
-def batches(db: Path) -> pd.DataFrame:
-    return store.read_df(db, "SELECT * FROM batches ORDER BY batch_id DESC")
