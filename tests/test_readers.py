@@ -101,3 +101,21 @@ def test_a_blank_code_is_reported_once_as_empty(db):
     report = upload(db, "obs.csv", "mission,indicator,period,value\n,FAT_TOTAL,2020,3\n")
     assert report.problems[["line", "column", "problem"]].values.tolist() == [
         [2, "mission", "mission is empty; every row needs one."]]
+
+
+def test_lines_after_a_blank_row_keep_the_number_a_spreadsheet_shows(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,3\n\n"
+                                   "UNMISS,FAT_TOTAL,2021,oops\n")
+    assert report.problems[["line", "column"]].values.tolist() == [[4, "value"]]
+
+
+def test_trailing_delimiters_are_forgiven(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,3,\n"
+                                   "UNMISS,FAT_TOTAL,2021,4,,\n")
+    assert report.ok and report.new == 2
+
+
+def test_multi_line_cells_count_as_one_row(db):
+    report = upload(db, "obs.csv", 'mission,indicator,period,value,comment\n'
+                                   'UNMISS,FAT_TOTAL,2020,3,"first line\nsecond line"\nUNMISS,FAT_TOTAL,2021,x,\n')
+    assert report.problems[["line", "column"]].values.tolist() == [[3, "value"]]

@@ -42,23 +42,38 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
+def _records_strictly(text: str, sep: str) -> list[list[str]]:
+    """The slow path, for files pandas refuses: say which line is malformed, and forgive
+    rows whose extra cells are all empty (a trailing delimiter)."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as err:
+        raise FileProblem(f"The file is not a well-formed table: {err}.") from err
+    width = len(records[0])
+    for number, row in enumerate(records[1:], start=2):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise FileProblem(f"The file is not a well-formed table: line {number} has {len(row)} "
+                              f"values but the header has {width} columns.")
+    return [(r + [""] * width)[:width] for r in records]
+
+
 def _read_csv(content: bytes) -> pd.DataFrame:
     text = _decode(content)
     if "\x00" in text:
         raise FileProblem("This does not look like a text file. Upload a CSV or an .xlsx workbook.")
+    sep = _delimiter(text)
     try:
-        records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-                   if any(cell.strip() for cell in r)]
-    except csv.Error as err:
-        raise FileProblem(f"The file is not a well-formed table: {err}.") from err
-    header, rows = records[0], records[1:]
-    for number, row in enumerate(rows, start=2):
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-            raise FileProblem(f"The file is not a well-formed table: line {number} has {len(row)} "
-                              f"values but the header has {len(header)} columns.")
-    # Spreadsheets drop trailing empty cells; pad them back rather than complain.
-    width = len(header)
-    return pd.DataFrame([(r + [""] * width)[:width] for r in rows], columns=header, dtype=str)
+        # Blank lines are kept, so that row positions stay those a spreadsheet shows.
+        table = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
+    except pd.errors.ParserError:
+        table = pd.DataFrame(_records_strictly(text, sep), dtype=str)
+    while len(table) and not table.iloc[0].str.strip().any():  # blank lines above the header
+        table = table.iloc[1:]
+    header = table.iloc[0].tolist()
+    rows = table.iloc[1:].set_axis(header, axis=1)
+    rows.index = rows.index - 1  # data row i sits on spreadsheet line i + 2, as for a workbook
+    return rows
 
 
 def _read_xlsx(content: bytes) -> pd.DataFrame:
@@ -81,7 +96,9 @@ def read_table(file_name: str, content: bytes) -> pd.DataFrame:
         raise FileProblem(f"Line 1: the column(s) {', '.join(repeated)} appear more than once.")
     frame.columns = headers
     frame = frame.loc[:, [h for h in headers if h and not h.startswith("unnamed:")]]
-    return frame.apply(lambda col: col.astype(str).str.strip()).reset_index(drop=True)
+    frame = frame.fillna("").apply(lambda col: col.astype(str).str.strip())
+    # Blank rows are dropped but keep their place: the index still gives each row's line.
+    return frame[(frame != "").any(axis=1)]
 
 
 def detect_kind(columns: list[str]) -> str | None:
