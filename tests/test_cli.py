@@ -1,5 +1,7 @@
 """The command line as a person uses it: real processes, real files, exit codes and messages."""
 import csv
+import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -97,3 +99,15 @@ def test_export_and_status(cli_db, tmp_path):
     assert themes == 10
     status = run("status", db=cli_db)
     assert "themes" in status.stdout and "missions.csv" in status.stdout
+
+
+def test_progress_is_shown_in_a_terminal_only(cli_db):
+    leader, follower = pty.openpty()
+    cmd = [sys.executable, "-m", "peacepulse.cli", "ingest", str(FIXTURES / "indicators-new.csv"), "--db", str(cli_db)]
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=follower, timeout=120, check=True)
+    os.close(follower)
+    shown = os.read(leader, 65536).decode()
+    os.close(leader)
+    assert "indicators-new.csv: validating 2 rows as indicators" in shown and "committing" in shown
+    piped = run("ingest", str(FIXTURES / "observations-new.csv"), db=cli_db)
+    assert piped.returncode == 0 and piped.stderr == ""
