@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 from flask import g, has_app_context
 from flask_caching import Cache
 
-from peacepulse import figures, quality, queries, store
+from peacepulse import figures, quality, queries, store, trends
 
 log = logging.getLogger(__name__)
 # A file cache works across gunicorn workers, which share no memory.
@@ -24,7 +24,8 @@ cache = Cache(config={"CACHE_TYPE": "FileSystemCache", "CACHE_THRESHOLD": 500,
                       "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
 FAILED = "This view could not be prepared. The server log has the details."
 # Entries depend on the code that made them as much as on the data: an upgrade must not serve old ones.
-CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (queries, quality, figures))).hexdigest()[:16]
+CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
+                               for m in (queries, quality, figures, trends))).hexdigest()[:16]
 
 
 def db() -> Path:

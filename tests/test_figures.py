@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from peacepulse import figures
+from peacepulse import figures, trends
 
 THEMES = pd.DataFrame({"number": range(1, 11), "title": [f"Theme {n}" for n in range(1, 11)]})
 
@@ -49,7 +49,7 @@ def test_fig003_trend_panel_value_baseline_target() -> None:
     indicators = pd.DataFrame({"code": ["FAT", "SHARE"], "name": ["Fatalities", "Share"], "unit": ["persons", "%"]})
     series = pd.concat([_series([10, 9, 8]), _series([5, 6], synthetic=True, indicator="SHARE")])
     progress = pd.DataFrame({"indicator": ["FAT", "SHARE"], "baseline": [10.0, None], "target": [6.0, None]})
-    fig = figures.trend_panel(indicators, series, progress, _targets([("UNMISS", "FAT", 2025, 6.0)]))
+    fig = trends.trend_panel(indicators, series, progress, _targets([("UNMISS", "FAT", 2025, 6.0)]))
     roles = [(t.meta["indicator"], t.meta["role"]) for t in fig.data]
     assert roles == [("FAT", "value"), ("FAT", "target_point"), ("FAT", "baseline"), ("FAT", "target"),
                      ("SHARE", "value")]
@@ -63,7 +63,7 @@ def test_fig003_trend_panel_value_baseline_target() -> None:
 def test_fig004_mixed_series_splits_real_and_synthetic() -> None:
     mixed = pd.concat([_series([1, 2]), _series([3], synthetic=True).assign(period_start=pd.Timestamp("2023-01-01"))])
     indicators = pd.DataFrame({"code": ["FAT"], "name": ["Fatalities"], "unit": ["persons"]})
-    fig = figures.trend_panel(indicators, mixed, pd.DataFrame(columns=["indicator", "baseline", "target"]),
+    fig = trends.trend_panel(indicators, mixed, pd.DataFrame(columns=["indicator", "baseline", "target"]),
                               _targets([]).reindex(columns=["indicator", "period_start", "target", "period"]))
     assert [t.line.dash for t in fig.data] == ["solid", "dash"]
 
@@ -71,7 +71,7 @@ def test_fig004_mixed_series_splits_real_and_synthetic() -> None:
 def test_fig005_mission_lines_one_line_per_mission_and_target_stars() -> None:
     series = pd.concat([_series([1, 2]), _series([3, 4], mission="MINUSCA")])
     indicators = pd.DataFrame({"code": ["FAT"], "name": ["Fatalities"], "unit": ["persons"]})
-    fig = figures.mission_lines(series, _targets([("UNMISS", "FAT", 2025, 0.0)]), indicators)
+    fig = trends.mission_lines(series, _targets([("UNMISS", "FAT", 2025, 0.0)]), indicators)
     lines = [t for t in fig.data if t.meta["role"] == "value"]
     assert sorted(t.name for t in lines) == ["MINUSCA", "UNMISS"]
     star = next(t for t in fig.data if t.meta["role"] == "target_point")
@@ -81,7 +81,7 @@ def test_fig005_mission_lines_one_line_per_mission_and_target_stars() -> None:
 
 def test_fig006_breakdown_panels_per_mission() -> None:
     rows = pd.concat([_series([1, 2]).assign(sex=s) for s in ("female", "male")])
-    fig = figures.breakdown(pd.concat([rows, rows.assign(mission="MINUSCA")]), "sex", "persons")
+    fig = trends.breakdown(pd.concat([rows, rows.assign(mission="MINUSCA")]), "sex", "persons")
     assert len(fig.data) == 4 and {t.name for t in fig.data} == {"female", "male"}
     assert [t.showlegend for t in fig.data] == [True, True, False, False]
 

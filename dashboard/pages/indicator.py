@@ -8,7 +8,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures, queries
+from peacepulse import figures, queries, trends
 
 dash.register_page(__name__, path="/indicator", name="Indicator", title="PeacePulse · Indicator", order=3)
 SHEET = [("definition", "Definition"), ("source", "Source"), ("direction", "Better when it goes"),
@@ -66,13 +66,13 @@ def layout(code: str | None = None, mission: str | None = None, by: str = "total
         return html.Div([*parts, ui.empty_state(f"No data yet for this indicator{scope}.", "ind-empty")])
     targets = load(queries.targets, shown, code)
     meta = catalogue[catalogue["code"] == code]
-    trend = figure("indicator-trend", lambda: figures.mission_lines(series, targets, meta, cols=1),
+    trend = figure("indicator-trend", lambda: trends.mission_lines(series, targets, meta, cols=1),
                    code, mission, only_active)
     parts += [html.H4("Trend by mission"), ui.synthetic_caption(), ui.graph(trend, "ind-trend")]
     if by != "total":
         split = load(queries.breakdown, code, by, mission)
         split = split[split["mission"].isin(shown)]
-        chart = (figures.breakdown(split, by, ind["unit"]) if not split.empty
+        chart = (trends.breakdown(split, by, ind["unit"]) if not split.empty
                  else figures.empty(f"No values by {by} for these missions."))
         parts += [html.H4(f"By {by}"), ui.graph(chart, "ind-breakdown")]
     revisions = load(queries.revisions, code, mission)

@@ -10,7 +10,7 @@ from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures, queries
+from peacepulse import figures, queries, trends
 
 dash.register_page(__name__, path="/mission", name="Mission", title="PeacePulse · Mission", order=1)
 
@@ -80,7 +80,7 @@ def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, ta
         codes = shown["code"].tolist()
         s = series[series["indicator"].isin(codes)]
         t = targets[targets["indicator"].isin(codes)]
-        trend = (figure("mission-trend", lambda: figures.trend_panel(shown, s, progress, t), *key)
+        trend = (figure("mission-trend", lambda: trends.trend_panel(shown, s, progress, t), *key)
                  if not s.empty else figures.empty("No data in the chosen years."))
         body = dbc.Row([dbc.Col(ui.graph(trend, f"msn-trend-{number}"), lg=8),
                         dbc.Col(_status_list(shown), lg=4)])

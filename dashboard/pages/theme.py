@@ -7,7 +7,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures, queries
+from peacepulse import queries, trends
 
 dash.register_page(__name__, path="/theme", name="Theme", title="PeacePulse · Theme", order=2)
 
@@ -44,7 +44,7 @@ def layout(n: str | None = None, active: str | None = None, **_) -> html.Div:
     return html.Div([
         head, picker, ui.synthetic_caption(),
         html.P("Stars mark each mission's targets, in the mission's colour.", className="text-muted small"),
-        ui.graph(figure("theme-lines", lambda: figures.mission_lines(series, targets, indicators), number,
+        ui.graph(figure("theme-lines", lambda: trends.mission_lines(series, targets, indicators), number,
                         only_active), "thm-lines"),
         html.H4("Ranking on the latest period", className="mt-4"),
         html.P("Per indicator, the missions that reported the most recent period, best first "
