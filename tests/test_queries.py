@@ -57,6 +57,7 @@ def test_qry001_headline_counts(db: Path) -> None:
     head = queries.headline(db)
     assert (head["missions"], head["indicators"], head["data_points"]) == (2, 3, 26)
     assert pd.Timestamp(head["latest_period_end"]).date() == date(2024, 12, 31)
+    assert queries.headline(db, kind="political")["missions"] == 0
 
 
 def test_qry002_scorecard_counts_under_every_mapped_theme(db: Path) -> None:

@@ -26,7 +26,7 @@ def _filters(kind: str | None, active: bool) -> dbc.Row:
 def layout(kind: str | None = None, active: str | None = None, **_) -> html.Div:
     kind = kind if kind in KINDS else None
     only_active = ui.active_only(active)
-    head = load(queries.headline)
+    head = load(queries.headline, kind, only_active)
     cells = load(queries.scorecard, kind, only_active)
     status = load(queries.mission_status, kind, only_active)
     themes = load(queries.themes)

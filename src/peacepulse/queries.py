@@ -39,13 +39,15 @@ def indicators(db: Path, code: str | None = None) -> pd.DataFrame:
     return store.read_df(db, f"SELECT * FROM indicators{where} ORDER BY code", params)
 
 
-def headline(db: Path) -> pd.Series:
+def headline(db: Path, kind: str | None = None, active_only: bool = False) -> pd.Series:
     """Missions with data, indicators with data, data points and the latest period end."""
-    return store.read_df(db, """
+    where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
+    return store.read_df(db, f"""
+        WITH o AS (SELECT o.* FROM observations o JOIN missions m ON m.code = o.mission {where})
         SELECT count(DISTINCT mission) AS missions, count(DISTINCT indicator) AS indicators,
-               (SELECT count(*) FROM observations) AS data_points,
+               count(*) AS data_points,
                arg_max(period, period_end) AS latest_period, max(period_end) AS latest_period_end
-        FROM series""").iloc[0]
+        FROM o""", params).iloc[0]
 
 
 def scorecard(db: Path, kind: str | None = None, active_only: bool = False) -> pd.DataFrame:
