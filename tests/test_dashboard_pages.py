@@ -73,6 +73,9 @@ def test_pag004_mission_page_empty_states(demo_db, within_app, monkeypatch) -> N
     untouched = store.read_df(demo_db, """SELECT code FROM missions WHERE code NOT IN
                                           (SELECT mission FROM series) ORDER BY code LIMIT 1""")["code"].iloc[0]
     assert f"No data yet for {untouched}" in _render("/mission", {"code": untouched})
+    assert "This mission has no indicators with data under this theme yet." in _render(
+        "/mission", {"code": "UNAMA", "theme": "1"})
+    assert "No target set" in _render("/mission", {"code": "UNAMA", "theme": "5"})
 
 
 def _contents(text: bytes) -> str:

@@ -72,7 +72,7 @@ def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, ta
     shown = with_data if show_all else with_data[with_data["kpi"]]
     waiting = rows[rows["n_points"].isna() & (rows["kpi"] | show_all)]
     if with_data.empty:
-        body = ui.empty_state("This mission has no indicators under this theme.")
+        body = ui.empty_state("This mission has no indicators with data under this theme yet.")
     elif shown.empty:
         body = ui.empty_state(f"No key indicator under this theme has data yet; {len(with_data)} other "
                               "indicator(s) do. Switch on “All indicators” to see them.")
