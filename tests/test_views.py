@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from conftest import upload
-from peacepulse import store
+from peacepulse import seeds, store
 
 OBS = "mission,indicator,period,value\n"
 TARGETS = "mission,indicator,period,target,baseline,baseline_period\n"
@@ -72,7 +72,7 @@ def test_public_views_and_their_columns_carry_comments(db):
 
 
 def test_migrations_are_recorded_once(db):
-    store.init(db)
+    seeds.init(db)
     versions = store.read_df(db, "SELECT version FROM schema_migration ORDER BY version")["version"].tolist()
     assert versions == sorted(set(versions)) and versions[:3] == [1, 2, 3]
 

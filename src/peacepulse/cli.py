@@ -29,14 +29,12 @@ def _progress(text: str) -> None:
         print(f"  … {text}", file=sys.stderr, flush=True)
 
 
-def _read(paths: list[str]) -> list[tuple[str, bytes]]:
-    files = []
-    for name in paths:
-        path = Path(name)
-        if not path.is_file():
+def _existing(names: list[str]) -> list[Path]:
+    """The paths, or a usage error naming the first that is not a file."""
+    for name in names:
+        if not Path(name).is_file():
             raise UsageError(f"No such file: {name}")
-        files.append((name, path.read_bytes()))
-    return files
+    return [Path(name) for name in names]
 
 
 def _print_reports(reports: list[Report], report_path: str | None) -> int:
@@ -68,14 +66,15 @@ def cmd_init(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    reports = ingest.ingest_many(args.db, _read(args.files), commit=not args.dry_run,
+    files = [(name, path.read_bytes()) for name, path in zip(args.files, _existing(args.files))]
+    reports = ingest.ingest_many(args.db, files, commit=not args.dry_run,
                                  kind=args.kind, origin="cli", progress=_progress)
     return _print_reports(reports, args.report)
 
 
 def cmd_import_public(args) -> int:
     from . import importing
-    _read([args.file] + ([args.strength] if args.strength else []))  # usage error if missing
+    _existing([args.file] + ([args.strength] if args.strength else []))
     reports = importing.import_file(args.db, args.source, Path(args.file), commit=not args.dry_run,
                                     strength=Path(args.strength) if args.strength else None)
     return _print_reports(reports, args.report)

@@ -55,23 +55,24 @@ def _plural(n: int, word: str) -> str:
 def _one(con, name: str, content: bytes, kind: str | None, origin: str, progress: Progress,
          write: bool = True) -> Report:
     report = Report(name)
+
+    def whole_file(problem: str, value: str = "") -> Report:
+        report.problems = problem_rows.frame([problem_rows.problem(None, "", value, problem)])
+        return report
+
     progress(f"{name}: reading")
     try:
         raw = read_table(name, content)
     except FileProblem as err:
-        report.problems = problem_rows.frame([problem_rows.problem(None, "", "", str(err))])
-        return report
+        return whole_file(str(err))
     report.rows = len(raw)
     if raw.empty:
-        report.problems = problem_rows.frame([problem_rows.problem(None, "", "", (
-            "The file has a header but no data rows."))])
-        return report
+        return whole_file("The file has a header but no data rows.")
     report.kind = kind or detect_kind(list(raw.columns))
     if report.kind is None:
-        report.problems = problem_rows.frame([problem_rows.problem(None, "", ", ".join(raw.columns), (
-            "Could not tell what kind of file this is from its header. Expected the columns of "
-            "an observations, targets, indicators or missions file; see the upload formats."))])
-        return report
+        return whole_file("Could not tell what kind of file this is from its header. Expected the columns "
+                          "of an observations, targets, indicators or missions file; see the upload formats.",
+                          ", ".join(raw.columns))
     progress(f"{name}: validating {_plural(len(raw), 'row')} as {report.kind}")
     checked = validate(con, raw, report.kind)
     report.problems = checked.problems
@@ -112,8 +113,7 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
     """Validate and write files in order, in one transaction; nothing is written unless all are valid."""
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}.")
-    if not db.exists():
-        raise store.StoreError(f"There is no store at {db}. Create one with `peacepulse init`.")
+    store.require(db)
     if not commit and len(files) == 1:
         # Checking one file only reads, so it works while others hold the store open to read.
         with store.reading(db) as con:

@@ -81,7 +81,7 @@ def _read_xlsx(content: bytes) -> pd.DataFrame:
         frame = pd.read_excel(io.BytesIO(content), sheet_name=0, dtype=str)
     except Exception as err:  # openpyxl raises many kinds for a damaged workbook
         raise FileProblem(f"The workbook could not be opened: {err}.") from err
-    return frame.fillna("")
+    return frame
 
 
 def read_table(file_name: str, content: bytes) -> pd.DataFrame:

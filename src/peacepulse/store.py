@@ -43,9 +43,15 @@ def _explain(db: Path, err: duckdb.Error) -> StoreError:
     return StoreError(f"The store {db} reported an error: {text.splitlines()[0]}")
 
 
-def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    if read_only and not db.exists():
+def require(db: Path) -> None:
+    """Refuse a store that does not exist yet; writing() would otherwise create an empty one."""
+    if not db.exists():
         raise StoreError(f"There is no store at {db}. Create one with `peacepulse init`.")
+
+
+def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if read_only:
+        require(db)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
     config = {} if read_only else {"storage_compatibility_version": COMPATIBILITY}
@@ -129,10 +135,3 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("INSERT INTO schema_migration VALUES (?, ?, ?)", [version, name, datetime.now()])
         applied.append(name)
     return applied
-
-
-def init(db: Path) -> None:
-    """Create or migrate the store at db and load the seed catalogue."""
-    from .seeds import init as load_seeds  # seeds are ingested through ingest, which builds on this module
-
-    load_seeds(db)

@@ -65,13 +65,11 @@ def _parse(raw: pd.DataFrame, kind: str, cat: dict) -> tuple[pd.DataFrame, list[
             found.append(problems.problem(i, column, raw.at[i, column],
                                           message or problems.not_parsed(column, raw.at[i, column])))
 
-    for column in REQUIRED[kind]:
-        if column in raw.columns:
-            note(raw[column] == "", column, f"{column} is empty; every row needs one.")
+    for column in REQUIRED[kind]:  # present: the header was checked first
+        note(raw[column] == "", column, f"{column} is empty; every row needs one.")
     for column in NUMBERS[kind]:
         typed[column], bad = parsing.numbers(text(column))
-        if column in raw.columns:
-            note(bad, column)
+        note(bad, column)
     if kind in ("observations", "targets"):
         typed["mission"], typed["ctx_mission_known"] = _canonical(text("mission"), cat["missions"]["code"])
         typed["indicator"], typed["ctx_indicator_known"] = _canonical(text("indicator"), cat["indicators"]["code"])
