@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from peacepulse import figures, trends
+from peacepulse import figures
+from peacepulse.figures import trends
 
 THEMES = pd.DataFrame({"number": range(1, 11), "title": [f"Theme {n}" for n in range(1, 11)]})
 

@@ -3,7 +3,8 @@ import subprocess
 import sys
 
 from conftest import FIXTURES
-from peacepulse import importing, store
+from peacepulse import store
+from peacepulse.sources import importing
 
 PUBLIC = FIXTURES / "public"
 

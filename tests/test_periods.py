@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from peacepulse.periods import parse_period
+from peacepulse.kinds.periods import parse_period
 
 
 @pytest.mark.parametrize("text, code, kind, start, end", [

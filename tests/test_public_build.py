@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacepulse.public import OBSERVATION_COLUMNS, SOURCES, TARGET_COLUMNS, extract
-from peacepulse.public.build import FILES, build_real_data
+from peacepulse.sources import OBSERVATION_COLUMNS, SOURCES, TARGET_COLUMNS, extract
+from peacepulse.sources.build import FILES, build_real_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public"
 SHIPPED = Path(__file__).parents[1] / "data" / "real"

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from peacepulse.public import extract
+from peacepulse.sources import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public"
 

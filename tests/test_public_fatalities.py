@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacepulse.public import OBSERVATION_COLUMNS, extract
+from peacepulse.sources import OBSERVATION_COLUMNS, extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public"
 DEATHS = FIXTURES / "odp_noticas_slice.csv"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from peacepulse.public import OBSERVATION_COLUMNS, extract
-from peacepulse.public.gender import strength_frame
+from peacepulse.sources import OBSERVATION_COLUMNS, extract
+from peacepulse.sources.gender import strength_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public"
 GENDER = FIXTURES / "CountryByYear_slice.csv"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from peacepulse.public import TARGET_COLUMNS, extract
+from peacepulse.sources import TARGET_COLUMNS, extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public"
 RADPKO = FIXTURES / "radpko_bases_cc_y_slice.csv"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacepulse.public import extract
+from peacepulse.sources import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public"
 CSV = FIXTURES / "table_of_allegations_slice.csv"

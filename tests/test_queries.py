@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacepulse import ingest, quality, queries, store
+from peacepulse import ingest, store
+from peacepulse.reads import quality, queries
 
 OBSERVATIONS = """mission,indicator,period,value,sex,source
 UNMISS,FAT_MALICIOUS,2018,10,,UN open data

@@ -8,7 +8,9 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures, queries, trends
+from peacepulse import figures
+from peacepulse.figures import trends
+from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/indicator", name="Indicator", title="PeacePulse · Indicator", order=3)
 SHEET = [("definition", "Definition"), ("source", "Source"), ("direction", "Better when it goes"),

@@ -10,7 +10,9 @@ from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import figures, queries, trends
+from peacepulse import figures
+from peacepulse.figures import trends
+from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/mission", name="Mission", title="PeacePulse · Mission", order=1)
 

@@ -8,7 +8,8 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
-from peacepulse import figures, queries
+from peacepulse import figures
+from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/", name="Overview", title="PeacePulse · Overview", order=0)
 KINDS = ["peacekeeping", "political", "regional", "headquarters"]

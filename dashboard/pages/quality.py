@@ -7,7 +7,8 @@ from dash import Input, Output, callback, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
-from peacepulse import figures, quality, queries
+from peacepulse import figures
+from peacepulse.reads import quality, queries
 
 dash.register_page(__name__, path="/quality", name="Data quality", title="PeacePulse · Data quality", order=4)
 REFERENCES = {"latest": "the latest period in the store", "today": "today"}

@@ -7,7 +7,8 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
-from peacepulse import queries, trends
+from peacepulse.figures import trends
+from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/theme", name="Theme", title="PeacePulse · Theme", order=2)
 

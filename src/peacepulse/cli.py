@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, exporting, ingest, seeds, store
+from . import __version__, ingest, seeds, store
+from .reads import exporting
 from .ingest import Report
 from .readers import KINDS
 
@@ -73,7 +74,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_import_public(args) -> int:
-    from . import importing
+    from .sources import importing
     _existing([args.file] + ([args.strength] if args.strength else []))
     reports = importing.import_file(args.db, args.source, Path(args.file), commit=not args.dry_run,
                                     strength=Path(args.strength) if args.strength else None)

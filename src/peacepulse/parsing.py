@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from .periods import parse_period
+from .kinds.periods import parse_period
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")

@@ -5,7 +5,7 @@ import difflib
 
 import pandas as pd
 
-from .periods import FORMS, PERIOD_TYPES
+from .kinds.periods import FORMS, PERIOD_TYPES
 from .schemas import DIRECTIONS, MEASURES, MISSION_KINDS, RESULT_LEVELS, SEX
 
 COLUMNS = ["line", "column", "value", "problem", "severity"]

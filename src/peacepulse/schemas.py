@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .periods import PERIOD_TYPES
+from .kinds.periods import PERIOD_TYPES
 
 SEX = ["total", "female", "male", "other"]
 DIRECTIONS = ["increase", "decrease"]

@@ -7,7 +7,8 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from peacepulse import queries, store
+from peacepulse import store
+from peacepulse.reads import queries
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures import SERIES_COLORS, STATUS_COLORS, SYMBOLS, TEMPLATE
+from . import SERIES_COLORS, STATUS_COLORS, SYMBOLS, TEMPLATE
 
 Placed = list[tuple[dict, int | None, int | None]]  # trace, row, col: added in one batch, which is far faster
 

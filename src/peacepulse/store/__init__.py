@@ -112,7 +112,7 @@ def data_version(db: Path) -> str:
 
 
 def _migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("peacepulse") / "migrations"
+    folder = resources.files("peacepulse.store") / "migrations"
     found = []
     for item in folder.iterdir():
         if item.name.endswith(".sql"):

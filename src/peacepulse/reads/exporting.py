@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import store
+from .. import store
 
 PUBLIC_VIEWS = ("themes", "missions", "indicators", "indicator_themes", "targets", "observations",
                 "observation_history", "series", "progress", "scorecard", "batches")

@@ -3,7 +3,7 @@
 ``shared_dir`` holds the original files, each at the relative path given in
 ``FILES``. Run it with::
 
-    python -m peacepulse.public.build ORIGINALS_DIR OUT_DIR
+    python -m peacepulse.sources.build ORIGINALS_DIR OUT_DIR
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def build_real_data(shared_dir: Path, out_dir: Path) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m peacepulse.public.build ORIGINALS_DIR OUT_DIR", file=sys.stderr)
+        print("usage: python -m peacepulse.sources.build ORIGINALS_DIR OUT_DIR", file=sys.stderr)
         return 2
     for name, rows in build_real_data(Path(args[0]), Path(args[1])).items():
         print(f"{name}: {rows} rows")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import store
+from .. import store
 
 STATUS_SCORE = "CASE status WHEN 'on_track' THEN 1.0 WHEN 'at_risk' THEN 0.5 WHEN 'off_track' THEN 0.0 END"
 

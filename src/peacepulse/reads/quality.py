@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import store
+from .. import store
 from .queries import filters_sql
 
 # Days a value stays current after its period ends, plus grace for late reporting.

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import ingest, problems, public
+from .. import ingest, problems
+from .. import sources as public
 
 RAW_NOTE = "Could not be read from the public file; left out of the import:"
 
