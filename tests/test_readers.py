@@ -1,12 +1,26 @@
 """Files as field officers make them: Excel exports, BOMs, semicolons, Windows line endings."""
 import io
 
+import duckdb
 import pandas as pd
 import pytest
 
 from conftest import upload
 from peacepulse import store
-from peacepulse.readers import FileProblem, detect_kind, read_table
+from peacepulse.ingest.read import FileProblem, read
+from peacepulse.kinds import detect
+
+
+def read_table(name: str, content: bytes) -> pd.DataFrame:
+    """The cells as read, in line order, from a throwaway in-memory connection."""
+    con = duckdb.connect()
+    read(con, name, content)
+    return con.execute("SELECT * EXCLUDE (line) FROM upload_raw ORDER BY line").fetchdf()
+
+
+def detect_kind(columns: list[str]) -> str | None:
+    kind = detect(columns)
+    return kind and kind.name
 
 ROWS = [["UNMISS", "UNIF_WOMEN_SHARE", "2020", "7.5"], ["MINUSCA", "UNIF_WOMEN_SHARE", "2020", "6.25"]]
 
@@ -94,7 +108,8 @@ def test_header_without_rows_is_an_error(db):
 def test_non_finite_numbers_are_refused(db, cell):
     report = upload(db, "obs.csv", f"mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,{cell}\n")
     assert report.problems["problem"].tolist() == [
-        f"'{cell}' is not a number. Give a number, or leave the row out if there is no value."]
+        f"'{cell}' is not a number written with a decimal point, as in 12.5 or \"1,234.5\". Give a number, "
+        "or leave the row out if there is no value."]
 
 
 def test_a_blank_code_is_reported_once_as_empty(db):

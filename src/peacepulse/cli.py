@@ -16,7 +16,7 @@ import pandas as pd
 from . import __version__, ingest, seeds, store
 from .reads import exporting
 from .ingest import Report
-from .readers import KINDS
+from .kinds import KINDS
 
 SHOWN = 40  # problems printed before pointing to --report
 

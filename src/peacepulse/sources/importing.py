@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import ingest, problems
+from .. import ingest
 from .. import sources as public
+from ..ingest import problems
 
 RAW_NOTE = "Could not be read from the public file; left out of the import:"
 
@@ -24,7 +25,7 @@ def import_file(db: Path, source: str, path: Path, *, commit: bool,
         files.append((f"{path.name} (targets)", result.targets.to_csv(index=False).encode()))
     reports = ingest.ingest_many(db, files, commit=commit, origin=f"import:{source}")
     if not result.problems.empty:
-        raw = [problems.problem(int(p.line) - 2, str(p.column), p.value, f"{RAW_NOTE} {p.problem}", "warning")
+        raw = [problems.problem(int(p.line), str(p.column), p.value, f"{RAW_NOTE} {p.problem}", "warning")
                for p in result.problems.itertuples()]
         first = reports[0]
         first.problems = problems.frame(raw + first.problems.to_dict("records"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
@@ -80,10 +80,17 @@ def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def writing(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One write transaction: committed if the block succeeds, rolled back otherwise."""
+def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write transaction: committed if the block succeeds, rolled back otherwise.
+
+    ``prepare`` runs on the connection before the transaction begins, for work that
+    touches only temporary tables and may fail without harm (reading upload files).
+    """
     con = _connect(db, read_only=False)
     try:
+        if prepare is not None:
+            prepare(con)
         con.execute("BEGIN TRANSACTION")
         yield con
         con.execute("COMMIT")

@@ -1,0 +1,132 @@
+"""Parse the cells of ``upload_raw`` into the typed table ``upload_typed``, by the kind's spec.
+
+Every column of the spec gets its parsed columns; the text of each column the file has
+stays beside them as ``<column>__text``, for messages. A cell that does not parse is
+NULL and reported here, once; checks then let NULLs pass.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ..kinds import Kind
+from ..kinds.cells import CONVENTION, DECIMALS, Code, Lookup, Number, Sql, number_sql
+from . import problems
+from .read import SEPARATORS, Table, _quoted
+
+CATALOGUE = {"mission": "SELECT code, start_date, end_date FROM mission",
+             "indicator": "SELECT code, measure, period_type FROM indicator"}
+
+
+def decimal_for(table: Table, chosen: str | None) -> tuple[str, str]:
+    """The file's decimal convention, and why: as chosen, else a comma for semicolon-separated files."""
+    if chosen is not None:
+        if chosen not in DECIMALS:
+            raise ValueError(f"Unknown decimal convention '{chosen}'; use comma or point.")
+        return chosen, "it was chosen for this upload"
+    if table.separator is None:
+        return "point", "it is a workbook"
+    return ("comma" if table.separator == ";" else "point"), f"it is {SEPARATORS[table.separator]}-separated"
+
+
+def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], list[str], dict[str, str]]:
+    """SELECT items, JOIN clauses, and for each column the SQL that is true where a cell is bad."""
+    items, joins, bad = [], [], {}
+    catalogue: dict[str, pd.DataFrame] = {}
+    for column in kind.columns:
+        name, parser, present = column.name, column.parse, column.name in table.columns
+        text = f"r.{_quoted(name)}" if present else "''"
+        if present:
+            items.append(f"{text} AS {_quoted(name + '__text')}")
+        if isinstance(parser, Sql | Number):
+            sql = (number_sql(text, decimal) if isinstance(parser, Number)
+                   else parser.expression.format(c=text))
+            if name in table.numbers:
+                sql = f"coalesce(r.{_quoted(name + '__number')}, {sql})"
+            items.append(f"{sql} AS {_quoted(name)}")
+            first = name
+        elif not present:
+            items += [f"NULL::{kind_} AS {_quoted(out)}" for out, kind_ in parser.outputs(name).items()]
+            continue
+        else:
+            if isinstance(parser, Code) and parser.catalogue not in catalogue:
+                catalogue[parser.catalogue] = con.execute(CATALOGUE[parser.catalogue]).fetchdf()
+            texts = con.execute(f"SELECT DISTINCT {_quoted(name)} AS text FROM upload_raw").fetchdf()["text"]
+            found = parser.table(texts.astype(object), catalogue)
+            found.columns = [c.format(name=name) for c in found.columns]
+            view = f"lookup_{name}"
+            con.register(view, found)
+            alias = f"l_{name}"
+            joins.append(f"LEFT JOIN {view} {alias} ON {alias}.text = {text}")
+            items += [f"{alias}.{_quoted(out)}::{kind_} AS {_quoted(out)}" for out, kind_ in parser.outputs(name).items()]
+            first = f"{alias}.{_quoted(name)}"
+            if isinstance(parser, Code):
+                continue
+        if present and parser.message:
+            bad[name] = f"({text} <> '' AND {first} IS NULL)"
+    return items, joins, bad
+
+
+def _key_first_line(kind: Kind) -> str:
+    key = ", ".join(_quoted(k) for k in kind.key)
+    complete = " AND ".join(f"{_quoted(k)} IS NOT NULL" for k in kind.key)
+    return f"CASE WHEN {complete} THEN min(line) OVER (PARTITION BY {key}) END AS key_first_line"
+
+
+def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tuple[str, str]) -> list[dict]:
+    """Fill ``upload_typed``; return the problems of cells that are empty or do not parse."""
+    items, joins, bad = _outputs(con, kind, table, decimal[0])
+    flags = [f"{sql} AS {_quoted(name + '__bad')}" for name, sql in bad.items()]
+    derived = ", ".join(f"{sql} AS {_quoted(name)}" for name, sql in kind.derived.items())
+    parsed = f"SELECT r.line, {', '.join(items + flags)} FROM upload_raw r {' '.join(joins)}"
+    if derived:
+        parsed = f"SELECT * REPLACE ({derived}) FROM ({parsed})"
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_typed AS SELECT *, {_key_first_line(kind)} "
+                    f"FROM ({parsed})")
+    finally:
+        for column in kind.columns:
+            try:
+                con.unregister(f"lookup_{column.name}")
+            except duckdb.Error:
+                pass
+    return _empty_cells(con, kind) + _unparsed(con, kind, bad, decimal)
+
+
+def _empty_cells(con, kind: Kind) -> list[dict]:
+    found = []
+    for name in kind.required:
+        lines = con.execute(f"SELECT line FROM upload_typed WHERE {_quoted(name + '__text')} = ''").fetchall()
+        found += [problems.problem(line, name, "", f"{name} is empty; every row needs one.") for (line,) in lines]
+    return found
+
+
+def _unparsed(con, kind: Kind, bad: dict[str, str], decimal: tuple[str, str]) -> list[dict]:
+    found = []
+    parsers = {c.name: c.parse for c in kind.columns}
+    for name in bad:
+        rows = con.execute(f"SELECT line, {_quoted(name + '__text')} FROM upload_typed "
+                           f"WHERE {_quoted(name + '__bad')}").fetchall()
+        message = parsers[name].message
+        found += [problems.problem(line, name, text, message.format(text=text, convention=CONVENTION[decimal[0]]))
+                  for line, text in rows]
+    numbers = [n for n in bad if isinstance(parsers[n], Number)]
+    return found + _mixed_conventions(con, numbers, decimal)
+
+
+def _mixed_conventions(con, numbers: list[str], decimal: tuple[str, str]) -> list[dict]:
+    """One message for the whole file when some of its numbers follow the other convention."""
+    (used, why), found = decimal, []
+    other = next(d for d in DECIMALS if d != used)
+    for name in numbers:
+        text = _quoted(name + "__text")
+        count, line, example = con.execute(
+            f"SELECT count(*), min(line), arg_min({text}, line) FROM upload_typed "
+            f"WHERE {_quoted(name + '__bad')} AND {number_sql(text, other)} IS NOT NULL").fetchall()[0]
+        if count:
+            found.append(problems.problem(1, name, "", (
+                f"This file was read with {CONVENTION[used]}, because {why}, but {count:,} "
+                f"{'cell' if count == 1 else 'cells'} of {name} use {CONVENTION[other]} (first on line {line}: "
+                f"'{example}'). Write every number the same way, or choose the convention with "
+                f"--decimal {other}.")))
+    return found

@@ -1,0 +1,185 @@
+"""One code path for every upload, from the CLI or the browser: read, parse, check, warn, write.
+
+All the files of one call go into one transaction: every row or none. A dry run of
+several files does the same work and rolls it back, so its counts are exactly what a
+commit would do, even for an indicators file followed by observations that use it. A
+dry run of one file stages it on a read-only connection.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import store
+from ..kinds import KINDS, detect
+from . import check, parse, problems, read, warn, write
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Report:
+    file_name: str
+    kind: str | None = None
+    rows: int = 0
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    problems: pd.DataFrame = field(default_factory=lambda: problems.frame([]))
+    written: bool = False
+    batch_id: int | None = None
+    message: str = ""
+    decimal: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.problems["severity"] == "error").any()
+
+    @property
+    def errors(self) -> int:
+        return int((self.problems["severity"] == "error").sum())
+
+
+class _Discard(Exception):
+    """Roll the transaction back: a dry run, or a file with errors."""
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _header(table: read.Table, kind) -> list[dict]:
+    found = []
+    for column in kind.required:
+        if column not in table.columns:
+            found.append(problems.problem(1, column, "", (
+                f"The required column '{column}' is missing. A {kind.name} file needs the columns "
+                f"{', '.join(kind.required)}; this file has {', '.join(table.columns) or 'none'}.")))
+    known = set(kind.required) | set(kind.optional)
+    for column in table.columns:
+        if column not in known:
+            found.append(problems.problem(1, column, "", f"The column '{column}' is not used in a "
+                                          f"{kind.name} file and was ignored.", "warning"))
+    return found
+
+
+def _read(con, number: int, name: str, content: bytes) -> read.Table | str:
+    """Load one file into ``upload_raw_<number>``; what it holds, or why it cannot be read."""
+    try:
+        table = read.read(con, name, content)
+    except read.FileProblem as err:
+        return str(err)
+    con.execute(f"ALTER TABLE upload_raw RENAME TO upload_raw_{number}")
+    return table
+
+
+def _one(con, number: int, name: str, content: bytes, table: read.Table | str, kind_name: str | None,
+         decimal: str | None, origin: str, progress: Progress, write_rows: bool = True) -> Report:
+    report = Report(name)
+
+    def whole_file(problem: str, value: str = "") -> Report:
+        report.problems = problems.frame([problems.problem(1, "", value, problem)])
+        return report
+
+    if isinstance(table, str):
+        return whole_file(table)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW upload_raw AS SELECT * FROM upload_raw_{number}")
+    report.rows = table.rows
+    if not table.rows:
+        return whole_file("The file has a header but no data rows.")
+    kind = KINDS[kind_name] if kind_name else detect(table.columns)
+    if kind is None:
+        return whole_file("Could not tell what kind of file this is from its header. Expected the columns "
+                          "of an observations, targets, indicators or missions file; see the upload formats.",
+                          ", ".join(table.columns))
+    report.kind = kind.name
+    found = _header(table, kind)
+    if any(p["severity"] == "error" for p in found):
+        report.problems = problems.frame(found)
+        return report
+    progress(f"{name}: checking {_plural(table.rows, 'row')} as {kind.name}")
+    convention = parse.decimal_for(table, decimal)
+    report.decimal = convention[0]
+    found += parse.parse(con, kind, table, convention)
+    found += check.check(con, kind)
+    if any(p["severity"] == "error" for p in found):
+        report.problems = problems.frame(found)
+        return report
+    progress(f"{name}: comparing {_plural(table.rows, 'row')} with the store")
+    counts = write.stage(con, kind)
+    report.new, report.revised, report.unchanged = counts["new"], counts["revised"], counts["unchanged"]
+    report.problems = problems.frame(found + warn.warnings(con, kind))
+    if write_rows and report.new + report.revised:
+        progress(f"{name}: writing")
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
+        write.write(con, kind, batch_id)
+        report.batch_id = batch_id
+        con.execute("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            batch_id, kind.name, Path(name).name, hashlib.sha256(content).hexdigest(),
+            write.now(), report.rows, report.new, report.revised, report.unchanged, origin])
+    return report
+
+
+def _finish(report: Report, committed: bool) -> Report:
+    if not report.ok:
+        report.message = (f"{_plural(report.errors, 'problem')} found in {report.file_name}; "
+                          "nothing was written.")
+    elif report.new + report.revised == 0:
+        report.message = f"Nothing to change: all {_plural(report.rows, 'row')} are already in the store."
+    else:
+        report.written = committed
+        verb = "Written" if committed else "Would write"
+        report.message = (f"{verb}: {report.new:,} new, {report.revised:,} revised, "
+                          f"{report.unchanged:,} unchanged ({report.kind}).")
+        if not committed:
+            report.batch_id = None
+    return report
+
+
+def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind: str | None = None,
+                decimal: str | None = None, origin: str = "cli",
+                progress: Progress = lambda _: None) -> list[Report]:
+    """Check and write files in order, in one transaction; nothing is written unless all are valid.
+
+    ``decimal`` ('comma' or 'point') overrides the convention each file is read with.
+    """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}.")
+    store.require(db)
+    tables: list[read.Table | str] = []
+
+    def load(con) -> None:
+        for number, (name, content) in enumerate(files):
+            progress(f"{name}: reading")
+            tables.append(_read(con, number, name, content))
+
+    def run(con, write_rows: bool) -> list[Report]:
+        return [_one(con, number, name, content, tables[number], kind, decimal, origin, progress, write_rows)
+                for number, (name, content) in enumerate(files)]
+
+    if not commit and len(files) == 1:
+        # Checking one file only reads, so it works while others hold the store open to read.
+        with store.reading(db) as con:
+            load(con)
+            return [_finish(r, committed=False) for r in run(con, write_rows=False)]
+    reports: list[Report] = []
+    try:
+        with store.writing(db, prepare=load) as con:
+            store.migrate(con)
+            reports = run(con, write_rows=True)
+            if not commit or not all(r.ok for r in reports):
+                raise _Discard
+            progress("committing")
+    except _Discard:
+        return [_finish(r, committed=False) for r in reports]
+    return [_finish(r, committed=True) for r in reports]
+
+
+def ingest_upload(db: Path, file_name: str, content: bytes, *, commit: bool, kind: str | None = None,
+                  decimal: str | None = None, origin: str = "upload") -> Report:
+    """The browser's entry point: one file, the same path as the CLI."""
+    return ingest_many(db, [(file_name, content)], commit=commit, kind=kind, decimal=decimal, origin=origin)[0]

@@ -1,0 +1,46 @@
+"""Problems found in a file: one row per line and column, and how warnings are grouped for reading."""
+from __future__ import annotations
+
+import pandas as pd
+
+COLUMNS = ["line", "column", "value", "problem", "severity", "subject", "summary"]
+
+
+def problem(line: int, column: str, value: object, text: str, severity: str = "error",
+            subject: str = "", summary: str = "") -> dict:
+    """One problem. ``subject`` and ``summary`` let warnings be grouped (see `grouped`)."""
+    return {"line": int(line), "column": column, "value": "" if value is None else str(value),
+            "problem": text, "severity": severity, "subject": subject, "summary": summary}
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """The problems in line order, each line and column once: the first problem found wins."""
+    out = pd.DataFrame(rows, columns=COLUMNS).astype({"line": "int64"})
+    out = out.drop_duplicates(["line", "column", "severity"], keep="first")
+    return out.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
+
+
+def _lines(lines: pd.Series) -> str:
+    first, last = int(lines.min()), int(lines.max())
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def grouped(problems: pd.DataFrame) -> pd.DataFrame:
+    """Errors as they are; warnings that share a subject and summary as one line each.
+
+    For example: "MINUSMA: 12 rows (lines 40–51) are after the mission ended on 2023-12-31".
+    Every row stays listed in the full report.
+    """
+    single = problems[problems["summary"] == ""]
+    many = problems[problems["summary"] != ""]
+    groups = []
+    for (severity, subject, summary), rows in many.groupby(["severity", "subject", "summary"], sort=False):
+        n = len(rows)
+        text = (f"{subject}: {n:,} rows ({_lines(rows['line'])}) are {summary}." if n > 1
+                else f"{subject}: 1 row ({_lines(rows['line'])}) is {summary}.")
+        groups.append({"line": int(rows["line"].min()), "column": rows["column"].iloc[0], "rows": n,
+                       "problem": text, "severity": severity})
+    out = pd.concat([single.assign(rows=1)[["line", "column", "rows", "problem", "severity"]],
+                     pd.DataFrame(groups, columns=["line", "column", "rows", "problem", "severity"])])
+    order = out["severity"].map({"error": 0, "warning": 1})
+    return out.assign(order=order).sort_values(["order", "line"], kind="stable").drop(columns="order").reset_index(drop=True)

@@ -1,0 +1,210 @@
+"""Read an uploaded file into the temporary table ``upload_raw``: one text column per header
+column, plus ``line``, the line a spreadsheet shows for the row (the header is line 1).
+
+CSV files are loaded by DuckDB's own reader. Files it cannot take as they are (blank
+lines, which would shift line numbers, or rows wider than the header) go through
+Python's csv module instead, which says exactly which line is malformed. Cells of an
+.xlsx workbook that hold numbers are kept as numbers, in ``<column>__number``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_BLANK_LINE = re.compile(rb"(^|\n)[ \t\r]*(\n|$)")
+_SPACE = " \t\r\n" + chr(160)
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """What was read: the header as cleaned, the number of data rows, and the separator."""
+
+    columns: list[str]
+    rows: int
+    separator: str | None  # None for a workbook
+    numbers: frozenset[str] = frozenset()  # columns with cells a workbook stores as numbers
+
+
+def _text(content: bytes) -> tuple[bytes, str]:
+    """The content as UTF-8 bytes, and its text; Windows-1252 files are converted."""
+    if b"\x00" in content:
+        raise FileProblem("This does not look like a text file. Upload a CSV or an .xlsx workbook.")
+    try:
+        text = content.decode("utf-8-sig")
+        return content.removeprefix(b"\xef\xbb\xbf"), text
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+        return text.encode("utf-8"), text
+
+
+def _header(data: bytes) -> tuple[int, int, str, list[str]]:
+    """The header's line number, where the rows after it start, the separator, the header cells."""
+    start, number = 0, 1
+    while True:
+        end = data.find(b"\n", start)
+        line = data[start:] if end < 0 else data[start:end]
+        if line.strip():
+            break
+        if end < 0:
+            raise FileProblem("The file is empty.")
+        start, number = end + 1, number + 1
+    first = line.decode("utf-8").rstrip("\r")
+    sep = max(SEPARATORS, key=first.count)
+    return number, len(data) if end < 0 else end + 1, sep, next(csv.reader([first], delimiter=sep))
+
+
+def _names(header: list[str]) -> list[str]:
+    names = [str(h).strip(_SPACE).lower() for h in header]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        raise FileProblem(f"Line 1: the column(s) {', '.join(repeated)} appear more than once.")
+    return names
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _select(names: list[str], source: str, line: str) -> str:
+    kept = [(i, n) for i, n in enumerate(names) if n and not n.startswith("unnamed:")]
+    cells = ", ".join(f"coalesce(trim(c{i}::VARCHAR, '{_SPACE}'), '') AS {_quoted(n)}" for i, n in kept)
+    blank = " AND ".join(f"coalesce(trim(c{i}::VARCHAR, '{_SPACE}'), '') = ''" for i, _ in kept) or "false"
+    return f"SELECT {line} AS line, {cells} FROM {source} WHERE NOT ({blank})"
+
+
+def _load_rows(con: duckdb.DuckDBPyConnection, names: list[str], rows: pd.DataFrame) -> None:
+    con.register("upload_rows", rows)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_raw AS {_select(names, 'upload_rows', 'line')}")
+    finally:
+        con.unregister("upload_rows")
+
+
+def _strictly(con, text: str, sep: str, names: list[str], header_line: int) -> None:
+    """The careful path: every record keeps its line, and a malformed one is named."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as err:
+        raise FileProblem(f"The file is not a well-formed table: {err}.") from err
+    width = len(names)
+    for number, row in enumerate(records[header_line:], start=header_line + 1):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise FileProblem(f"The file is not a well-formed table: line {number} has {len(row)} "
+                              f"values but the header has {width} columns.")
+    body = [(r + [""] * width)[:width] for r in records[header_line:]]
+    frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype=object)
+    frame.insert(0, "line", range(header_line + 1, header_line + 1 + len(frame)))
+    _load_rows(con, names, frame)
+
+
+def _fast(con, data: bytes, sep: str, names: list[str], header_line: int) -> None:
+    """DuckDB's reader, for a file whose records follow each other without blank lines."""
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names))) + "}"
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE upload_cells AS SELECT * FROM read_csv(?,
+                        delim = ?, quote = '"', escape = '"', header = false, skip = {header_line},
+                        columns = {columns}, auto_detect = false, strict_mode = true,
+                        null_padding = true, parallel = true)""", [path, sep])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_raw AS "
+                    f"{_select(names, 'upload_cells', f'(rowid + {header_line + 1})::INTEGER')}")
+    finally:
+        con.execute("DROP TABLE IF EXISTS upload_cells")
+        os.unlink(path)
+
+
+def _read_csv(con, content: bytes) -> Table:
+    data, text = _text(content)
+    header_line, body_start, sep, header = _header(data)
+    names = _names(header)
+    body = data[body_start:].rstrip(b"\r\n ")
+    if not body or _BLANK_LINE.search(body):
+        _strictly(con, text, sep, names, header_line)
+    else:
+        try:
+            _fast(con, data, sep, names, header_line)
+        except duckdb.Error:
+            _strictly(con, text, sep, names, header_line)
+    return Table(_present(names), _count(con), sep)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(con, content: bytes) -> Table:
+    from openpyxl import load_workbook  # only workbooks need it
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+    except Exception as err:  # openpyxl raises many kinds for a damaged workbook
+        raise FileProblem(f"The workbook could not be opened: {err}.") from err
+    first = next((i for i, row in enumerate(rows) if any(v not in (None, "") for v in row)), None)
+    if first is None:
+        raise FileProblem("The file is empty.")
+    names = _names([_cell(v) for v in rows[first]])
+    width = len(names)
+    body = [(list(r) + [None] * width)[:width] for r in rows[first + 1:]]
+    values = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype=object)
+    frame = values.map(_cell)
+    is_number = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+    numbers = {names[i] for i in range(width) if names[i] and is_number[f"c{i}"].any()}
+    for i in range(width):
+        if names[i] in numbers:
+            frame[f"n{i}"] = values[f"c{i}"].where(is_number[f"c{i}"]).astype("float64")
+    frame.insert(0, "line", range(first + 2, first + 2 + len(frame)))
+    _load_rows(con, names, frame)
+    if numbers:
+        extra = ", ".join(f"n{i} AS {_quoted(names[i] + '__number')}" for i in range(width) if names[i] in numbers)
+        con.register("upload_rows", frame[["line"] + [f"n{i}" for i in range(width) if names[i] in numbers]])
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE upload_raw AS SELECT r.*, {extra} "
+                        "FROM upload_raw r JOIN upload_rows USING (line)")
+        finally:
+            con.unregister("upload_rows")
+    return Table(_present(names), _count(con), None, frozenset(numbers))
+
+
+def _present(names: list[str]) -> list[str]:
+    return [n for n in names if n and not n.startswith("unnamed:")]
+
+
+def _count(con) -> int:
+    return con.execute("SELECT count(*) FROM upload_raw").fetchall()[0][0]
+
+
+def read(con: duckdb.DuckDBPyConnection, file_name: str, content: bytes) -> Table:
+    """Load the file into ``upload_raw`` on this connection; say what it holds.
+
+    Run it outside a transaction: DuckDB numbers the rows of a table created inside one
+    from 2**55, and a malformed file must be able to fail without aborting the upload."""
+    if not content.strip():
+        raise FileProblem("The file is empty.")
+    is_xlsx = file_name.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04"
+    return _read_xlsx(con, content) if is_xlsx else _read_csv(con, content)

@@ -1,0 +1,175 @@
+"""How the text of a cell becomes a typed value: one parser per kind of column.
+
+A parser turns a text column of the uploaded file into one or more typed columns,
+all at once in DuckDB SQL, so that a million rows cost no more than a few distinct
+values. A cell that does not parse becomes NULL and is reported once, with the
+parser's own message; the checks that run afterwards let NULLs pass.
+
+Two sorts exist:
+
+- ``Sql`` parsers are a SQL expression over the cell (``{c}``), such as numbers.
+- ``Lookup`` parsers run once per distinct text in Python (periods, theme lists) or
+  against the catalogue (mission and indicator codes), and are joined back.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .periods import FORMS, parse_period
+
+DECIMALS = ("comma", "point")
+CONVENTION = {"comma": "a decimal comma, as in 12,5 or 1.234,5",
+              "point": "a decimal point, as in 12.5 or \"1,234.5\""}
+
+
+def _cleaned(c: str) -> str:
+    # Spaces, no-break spaces and narrow no-break spaces group digits in many locales.
+    return f"replace(replace(replace({c}, ' ', ''), chr(160), ''), chr(8239), '')"
+
+
+# Each convention: (plain form, grouped form, SQL turning the grouped form into a plain one).
+_NUMBER_FORMS = {
+    "point": (r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?",
+              "replace({s}, ',', '')", "{s}"),
+    "comma": (r"[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?", r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?",
+              "replace(replace({s}, '.', ''), ',', '.')", "replace({s}, ',', '.')"),
+}
+
+
+def number_sql(c: str, decimal: str) -> str:
+    """SQL for the number a cell holds under one decimal convention; NULL if it holds none."""
+    plain, grouped, ungroup, unplain = _NUMBER_FORMS[decimal]
+    s = _cleaned(c)
+    n = (f"CASE WHEN regexp_full_match({s}, '{plain}') THEN TRY_CAST({unplain.format(s=s)} AS DOUBLE) "
+         f"WHEN regexp_full_match({s}, '{grouped}') THEN TRY_CAST({ungroup.format(s=s)} AS DOUBLE) END")
+    # 1e400 overflows to infinity, which is not a figure anyone reported.
+    return f"CASE WHEN isfinite({n}) THEN {n} END"
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A parser written as one SQL expression over the cell ``{c}``."""
+
+    expression: str
+    message: str
+    type: str = "VARCHAR"
+
+    def outputs(self, name: str) -> dict[str, str]:
+        return {name: self.type}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number, read with the decimal convention of the file (never guessed cell by cell)."""
+
+    message: str = ("'{text}' is not a number written with {convention}. Give a number, "
+                    "or leave the row out if there is no value.")
+    type: str = "DOUBLE"
+
+    def outputs(self, name: str) -> dict[str, str]:
+        return {name: self.type}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A parser run once per distinct text; ``table`` maps those texts to the typed columns.
+
+    ``table(texts, catalogue)`` returns a frame with a ``text`` column and one column per
+    output; an output's name has ``{name}`` replaced by the column's name. ``first`` is
+    the output that is NULL when the text does not parse.
+    """
+
+    table: Callable[[pd.Series, dict[str, pd.DataFrame]], pd.DataFrame]
+    types: dict[str, str]
+    message: str
+    first: str = "{name}"
+
+    def outputs(self, name: str) -> dict[str, str]:
+        return {out.format(name=name): kind for out, kind in self.types.items()}
+
+
+def _null_if_empty(c: str) -> str:
+    return f"nullif({c}, '')"
+
+
+TEXT = Sql(_null_if_empty("{c}"), "")
+LOWER = Sql(f"lower({_null_if_empty('{c}')})", "")
+TOTAL_IF_EMPTY = Sql("coalesce(nullif({c}, ''), 'total')", "")
+NUMBER = Number()
+DATE = Sql("TRY_CAST(TRY_STRPTIME(regexp_replace({c}, ' 00:00:00$', ''), '%Y-%m-%d') AS DATE)",
+           "'{text}' is not a date. Write dates as YYYY-MM-DD, e.g. 2024-07-15.", "DATE")
+TRUE, FALSE = ("true", "yes", "y", "1", "x"), ("false", "no", "n", "0", "")
+BOOLEAN = Sql(f"CASE WHEN lower({{c}}) IN {TRUE} THEN true WHEN lower({{c}}) IN {FALSE} THEN false END",
+              "'{text}' is not yes or no. Write true or false.", "BOOLEAN")
+SEX_ALIASES = {"f": "female", "m": "male", "all": "total", "both": "total", "": "total"}
+SEX = Sql("CASE lower({c}) " + " ".join(f"WHEN '{a}' THEN '{s}'" for a, s in SEX_ALIASES.items())
+          + " ELSE lower({c}) END", "")
+
+
+def _periods(texts: pd.Series, _: dict) -> pd.DataFrame:
+    found = [parse_period(t) for t in texts]
+    return pd.DataFrame({
+        "text": texts,
+        "{name}": [p.code if p else None for p in found],
+        "{name}_type": [p.type if p else None for p in found],
+        "{name}_start": pd.to_datetime([p.start if p else None for p in found]),
+        "{name}_end": pd.to_datetime([p.end if p else None for p in found]),
+    })
+
+
+PERIOD = Lookup(_periods, {"{name}": "VARCHAR", "{name}_type": "VARCHAR",
+                           "{name}_start": "DATE", "{name}_end": "DATE"},
+                f"'{{text}}' is not a period. Write it as one of {FORMS}.")
+
+
+def _theme_list(text: str) -> str | None:
+    parts = [p.strip() for p in re.split(r"[;,|]", text) if p.strip()]
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= 10 for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    return ";".join(map(str, numbers)) if len(set(numbers)) == len(numbers) else None
+
+
+THEMES = Lookup(lambda texts, _: pd.DataFrame({"text": texts, "{name}": texts.map(_theme_list)}),
+                {"{name}": "VARCHAR"},
+                "'{text}' is not a list of theme numbers. Give numbers from 1 to 10 separated by ';', "
+                "the primary theme first, e.g. 7;2.")
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code of the catalogue, matched whatever its case. An unknown code is kept as typed,
+    with ``{name}_known`` false, so that the model's check reports it with a suggestion."""
+
+    catalogue: str
+    message: str = ""
+
+    def outputs(self, name: str) -> dict[str, str]:
+        context = {f"{name}_{c}": kind for c, kind in CATALOGUE_CONTEXT[self.catalogue].items()}
+        return {name: "VARCHAR", f"{name}_known": "BOOLEAN", **context}
+
+    def table(self, texts: pd.Series, catalogue: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        known = catalogue[self.catalogue]
+        found = known.set_index(known["code"].str.upper()).reindex(texts.str.upper())
+        # A blank code is reported as empty already; it is not also an unknown one.
+        known = found["code"].notna().to_numpy() | (texts == "").to_numpy()
+        out = pd.DataFrame({"text": texts.to_numpy(), "{name}": found["code"].fillna(texts).to_numpy(),
+                            "{name}_known": known})
+        for column in CATALOGUE_CONTEXT[self.catalogue]:
+            out[f"{{name}}_{column}"] = found[column].to_numpy()
+        return out
+
+
+# What each catalogue tells about a code, for the checks and warnings of the rows using it.
+CATALOGUE_CONTEXT = {
+    "mission": {"start_date": "DATE", "end_date": "DATE"},
+    "indicator": {"measure": "VARCHAR", "period_type": "VARCHAR"},
+}
+MISSION = Code(catalogue="mission")
+INDICATOR = Code(catalogue="indicator")
+
+Parser = Sql | Number | Lookup | Code

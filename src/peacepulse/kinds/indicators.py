@@ -1,0 +1,64 @@
+"""Indicators: the results framework, each indicator mapped to the ten themes."""
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from . import checks
+from .cells import BOOLEAN, LOWER, TEXT, THEMES
+from .periods import PERIOD_TYPES
+from .spec import Column, Kind, row_check
+
+CODE = r"^[A-Za-z0-9][A-Za-z0-9_. \-]{0,39}$"
+DIRECTIONS = ["increase", "decrease"]
+MEASURES = ["count", "percent", "rate", "index", "days", "ratio", "score"]
+RESULT_LEVELS = ["output", "outcome", "impact"]
+
+
+class IndicatorRows(checks.KeyedRows):
+    """A valid indicator row, after its cells were parsed."""
+
+    code: Series[str] = pa.Field(nullable=True, str_matches=CODE)
+    unit: Series[str] = pa.Field(nullable=True)
+    direction: Series[str] = pa.Field(nullable=True, isin=DIRECTIONS)
+    period_type: Series[str] = pa.Field(nullable=True, isin=list(PERIOD_TYPES))
+    measure: Series[str] = pa.Field(nullable=True, isin=MEASURES)
+    result_level: Series[str] = pa.Field(nullable=True, isin=RESULT_LEVELS)
+
+    @row_check("unit", "A percentage indicator needs '%' in its unit; got '{unit}'.")
+    def percent_unit(cls, df):
+        return ~((df["measure"] == "percent") & df["unit"].notna() & ~df["unit"].str.contains("%"))
+
+    @row_check("code", checks.DUPLICATE)
+    def unique_key(cls, df):
+        return checks.first_of_key(df)
+
+
+INDICATORS = Kind(
+    name="indicators",
+    columns=(
+        Column("code", TEXT, required=True),
+        Column("name", TEXT, required=True),
+        Column("themes", THEMES, required=True),
+        Column("unit", TEXT, required=True),
+        Column("direction", LOWER, required=True),
+        Column("definition", TEXT),
+        Column("period_type", LOWER),
+        Column("measure", LOWER),
+        Column("result_level", LOWER),
+        Column("aggregation", TEXT),
+        Column("source", TEXT),
+        Column("component", TEXT),
+        Column("disaggregations", TEXT),
+        Column("kpi", BOOLEAN),
+    ),
+    model=IndicatorRows,
+    key=("code",),
+    table="indicator",
+    stored={**{c: c for c in ("code", "name", "definition", "result_level", "measure", "unit", "direction",
+                              "aggregation", "period_type", "source", "component", "disaggregations", "kpi")},
+            "theme_list": "themes"},
+    write="replace",
+    # A '%' in the unit says what the measure is when the file does not.
+    derived={"measure": "coalesce(measure, CASE WHEN contains(unit, '%') THEN 'percent' END)"},
+)

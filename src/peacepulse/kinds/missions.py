@@ -1,0 +1,56 @@
+"""Missions: the peace operations and other entities whose performance is assessed."""
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from . import checks
+from .cells import DATE, LOWER, NUMBER, TEXT
+from .indicators import CODE
+from .spec import Column, Kind, row_check
+
+MISSION_KINDS = ["peacekeeping", "political", "regional", "headquarters"]
+
+
+class MissionRows(checks.KeyedRows):
+    """A valid mission row, after its cells were parsed."""
+
+    code: Series[str] = pa.Field(nullable=True, str_matches=CODE)
+    kind: Series[str] = pa.Field(nullable=True, isin=MISSION_KINDS)
+    latitude: Series[float] = pa.Field(nullable=True, in_range={"min_value": -90, "max_value": 90})
+    longitude: Series[float] = pa.Field(nullable=True, in_range={"min_value": -180, "max_value": 180})
+    start_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    end_date: Series[pa.DateTime] = pa.Field(nullable=True)
+
+    @row_check("end_date", "The end date {end_date} is before the start date {start_date}.")
+    def dates_in_order(cls, df):
+        both = df["start_date"].notna() & df["end_date"].notna()
+        return ~both | (df["start_date"] <= df["end_date"])
+
+    @row_check("code", checks.DUPLICATE)
+    def unique_key(cls, df):
+        return checks.first_of_key(df)
+
+
+MISSIONS = Kind(
+    name="missions",
+    columns=(
+        Column("code", TEXT, required=True),
+        Column("name", TEXT, required=True),
+        Column("kind", LOWER),
+        Column("lead_entity", TEXT),
+        Column("start_date", DATE),
+        Column("end_date", DATE),
+        Column("hq_location", TEXT),
+        Column("country", TEXT),
+        Column("latitude", NUMBER),
+        Column("longitude", NUMBER),
+        Column("source", TEXT),
+    ),
+    model=MissionRows,
+    key=("code",),
+    table="mission",
+    stored={c: c for c in ("code", "name", "kind", "lead_entity", "start_date", "end_date", "hq_location",
+                           "country", "latitude", "longitude", "source")},
+    write="replace",
+)

@@ -1,0 +1,54 @@
+"""Targets: what a mission aims for on an indicator by a period, optionally from a baseline."""
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from . import checks
+from .cells import INDICATOR, MISSION, NUMBER, PERIOD, TEXT
+from .spec import Column, Kind, row_check
+
+
+class TargetRows(checks.CatalogueRows):
+    """A valid target row, after its cells were parsed."""
+
+    target: Series[float] = pa.Field(nullable=True)
+    baseline: Series[float] = pa.Field(nullable=True)
+
+    @row_check("target", "{target} is outside 0-100, but this indicator is a percentage.")
+    def percent_range(cls, df):
+        return checks.within_percent(df["target"], df["indicator_measure"])
+
+    @row_check("baseline", "{baseline} is outside 0-100, but this indicator is a percentage.")
+    def baseline_percent_range(cls, df):
+        return checks.within_percent(df["baseline"], df["indicator_measure"])
+
+    @row_check("target", "{target} is negative, but this indicator counts things and cannot be below zero.")
+    def not_negative(cls, df):
+        return checks.not_negative(df["target"], df["indicator_measure"])
+
+    @row_check("period", checks.DUPLICATE)
+    def unique_key(cls, df):
+        return checks.first_of_key(df)
+
+
+TARGETS = Kind(
+    name="targets",
+    columns=(
+        Column("mission", MISSION, required=True),
+        Column("indicator", INDICATOR, required=True),
+        Column("period", PERIOD, required=True),
+        Column("target", NUMBER, required=True),
+        Column("baseline", NUMBER),
+        Column("baseline_period", PERIOD),
+        Column("comment", TEXT),
+    ),
+    model=TargetRows,
+    key=("mission", "indicator", "period"),
+    table="target_revision",
+    stored={**{c: c for c in ("mission", "indicator", "period", "period_type", "period_start", "period_end",
+                              "target", "baseline", "baseline_period")},
+            "baseline_end": "baseline_period_end", "comment": "comment"},
+    write="revision",
+    current="targets",
+)

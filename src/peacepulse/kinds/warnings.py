@@ -1,0 +1,54 @@
+"""Warnings: findings worth a second look that never block an upload.
+
+Each rule is a query over ``staged`` (the parsed rows of the file with their change
+against the store) giving the rows it flags: line, column, value, subject (what the
+finding is about, for grouping), summary (the grouped sentence's ending), problem
+(the sentence for that one row). Rows that are unchanged are never judged: a
+re-upload of identical content lists no warnings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import outliers
+
+SERIES = ("mission", "indicator", "sex", "age", "location")
+
+
+@dataclass(frozen=True)
+class Warning:
+    name: str
+    query: str
+
+
+OUTSIDE_MISSION = Warning("outside_mission", """
+    SELECT line, 'period' AS "column", period AS value, mission AS subject,
+           CASE WHEN period_end < mission_start_date
+                THEN 'before the mission began on ' || strftime(mission_start_date, '%Y-%m-%d')
+                ELSE 'after the mission ended on ' || strftime(mission_end_date, '%Y-%m-%d') END AS summary,
+           'Period ' || period || ' is '
+           || CASE WHEN period_end < mission_start_date THEN 'before the mission began' ELSE 'after the mission ended' END
+           || ' (' || mission || ': ' || coalesce(strftime(mission_start_date, '%Y-%m-%d'), '?')
+           || coalesce(' to ' || strftime(mission_end_date, '%Y-%m-%d'), '')
+           || '). It was kept as context data.' AS problem
+    FROM staged
+    WHERE change <> 'unchanged' AND (period_end < mission_start_date OR period_start > mission_end_date)""")
+
+_KEYS = ", ".join(SERIES)
+_POOL = f"""(SELECT {_KEYS}, period, period_end, value, NULL::INTEGER AS line
+             FROM observation_current c
+             SEMI JOIN (SELECT DISTINCT {_KEYS} FROM staged WHERE change <> 'unchanged') USING ({_KEYS})
+             ANTI JOIN (SELECT {_KEYS}, period FROM staged) USING ({_KEYS}, period)
+             UNION ALL
+             SELECT {_KEYS}, period, period_end, value, line FROM staged WHERE change <> 'unchanged')"""
+
+OUTLIER = Warning("outlier", f"""
+    SELECT line, 'value' AS "column", printf('%g', value) AS value,
+           mission || ' ' || indicator
+           || CASE WHEN sex || age || location = 'totaltotaltotal' THEN ''
+                   ELSE ' (' || concat_ws(', ', nullif(sex, 'total'), nullif(age, 'total'),
+                                          nullif(location, 'total')) || ')' END AS subject,
+           'far from neighbouring values in the same series' AS summary,
+           printf('%g is far from neighbouring values in this series (their median is %g). '
+                  || 'It was kept; check that it is right.', value, median) AS problem
+    FROM ({outliers.outlier_sql(_POOL)}) WHERE line IS NOT NULL""")
