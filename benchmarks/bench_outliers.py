@@ -1,0 +1,143 @@
+"""How well the outlier rule separates planted errors from the shipped real data.
+
+    python benchmarks/bench_outliers.py [--grid]
+
+Loads data/real/observations-*.csv, plants PLANTS errors into a copy (one per series long enough to
+judge, fixed seed): ×10, ×100, ×0.1, a sign flip or two adjacent digits swapped. Runs
+peacepulse.outliers over the whole planted data set and prints the share of clean rows flagged and
+the share of planted errors caught (the planted row itself flagged), overall and per kind of error,
+each beside its target; then the share flagged in the unplanted data. --grid also prints the same
+figures for nearby settings of the rule, to show how sensitive they are.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from peacepulse import outliers
+from peacepulse.periods import parse_period
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "real"
+SEED = 20240701
+PLANTS = 200
+CLEAN_TARGET, CAUGHT_TARGET = 0.01, 0.90
+
+
+def _swap_digits(value: float, rng: np.random.Generator) -> float | None:
+    text = f"{abs(value):.10g}"
+    pairs = [i for i in range(len(text) - 1)
+             if text[i].isdigit() and text[i + 1].isdigit() and text[i] != text[i + 1]]
+    if not pairs:
+        return None
+    i = int(rng.choice(pairs))
+    return float(text[:i] + text[i + 1] + text[i] + text[i + 2:]) * np.sign(value)
+
+
+PLANT_KINDS: dict[str, Callable[[float, np.random.Generator], float | None]] = {
+    "x10": lambda v, _: v * 10,
+    "x100": lambda v, _: v * 100,
+    "x0.1": lambda v, _: v * 0.1,
+    "sign flip": lambda v, _: -v,
+    "swapped digits": _swap_digits,
+}
+
+
+def load() -> pd.DataFrame:
+    frames = [pd.read_csv(path, dtype={"period": str}) for path in sorted(DATA.glob("observations-*.csv"))]
+    data = pd.concat(frames, ignore_index=True)
+    data["period_end"] = pd.to_datetime(data["period"].map(lambda p: parse_period(p).end))
+    data["line"] = np.arange(len(data), dtype="int32")
+    return data[list(outliers.COLUMNS)]
+
+
+def plant(data: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A copy of data with errors planted, one per judgeable series, and the list of plants."""
+    planted = data.copy()
+    sizes = planted.groupby(list(outliers.SERIES), dropna=False)["value"].transform("size")
+    candidates = planted[(sizes >= outliers.MIN_POINTS) & (planted["value"] != 0)]
+    groups = list(candidates.groupby(list(outliers.SERIES), dropna=False).groups.values())
+    plants = []
+    for g in rng.permutation(len(groups)):
+        kind = str(rng.choice(list(PLANT_KINDS)))
+        row = int(rng.choice(groups[g]))
+        old = float(planted.at[row, "value"])
+        new = PLANT_KINDS[kind](old, rng)
+        if new is None or new == old:
+            continue
+        planted.at[row, "value"] = new
+        plants.append({"line": planted.at[row, "line"], "kind": kind, "old": old, "new": new})
+        if len(plants) == PLANTS:
+            break
+    return planted, pd.DataFrame(plants)
+
+
+def flagged(data: pd.DataFrame, rule: outliers.Rule = outliers.RULE) -> set[int]:
+    con = duckdb.connect()
+    con.register("data", data)
+    return set(con.execute(outliers.outlier_sql("data", rule)).fetchdf()["line"].astype(int))
+
+
+def scores(data: pd.DataFrame, planted: pd.DataFrame, plants: pd.DataFrame,
+           rule: outliers.Rule = outliers.RULE) -> dict[str, float]:
+    hits = flagged(planted, rule)
+    caught = plants["line"].isin(hits)
+    result = {"clean flagged": len(hits - set(plants["line"])) / (len(planted) - len(plants)),
+              "caught": caught.mean()}
+    result |= {f"caught {kind}": share for kind, share in caught.groupby(plants["kind"]).mean().items()}
+    result["unplanted flagged"] = len(flagged(data, rule)) / len(data)
+    return result
+
+
+def _line(name: str, share: float, target: str, detail: str = "") -> str:
+    return f"  {name:28} {share:7.2%}   target {target:7} {detail}"
+
+
+def report(data: pd.DataFrame, planted: pd.DataFrame, plants: pd.DataFrame) -> None:
+    hits = flagged(planted)
+    caught = plants["line"].isin(hits)
+    clean = len(hits - set(plants["line"]))
+    print(f"rows={len(data):,} plants={len(plants)} seed={SEED} rule={outliers.RULE}")
+    print(_line("clean rows flagged", clean / (len(data) - len(plants)), f"<= {CLEAN_TARGET:.0%}",
+                f"({clean} of {len(data) - len(plants):,})"))
+    print(_line("planted errors caught", caught.mean(), f">= {CAUGHT_TARGET:.0%}",
+                f"({caught.sum()} of {len(plants)})"))
+    for kind, group in caught.groupby(plants["kind"]):
+        print(_line(f"  {kind}", group.mean(), f">= {CAUGHT_TARGET:.0%}", f"({group.sum()} of {len(group)})"))
+    unplanted = len(flagged(data))
+    print(_line("unplanted rows flagged", unplanted / len(data), f"<= {CLEAN_TARGET:.0%}",
+                f"({unplanted} of {len(data):,})"))
+    missed = plants[~caught]
+    if not missed.empty:
+        print("missed plants:")
+        print(missed.merge(data, on="line", suffixes=("", "_data"))[
+            ["kind", "old", "new", "mission", "indicator", "sex", "period"]].to_string(index=False))
+
+
+def grid(data: pd.DataFrame, planted: pd.DataFrame, plants: pd.DataFrame) -> None:
+    base = outliers.RULE
+    rules = [replace(base, neighbours=k) for k in (2, 4)]
+    rules += [replace(base, threshold=t) for t in (3.0, 4.0, 5.0)]
+    rules += [replace(base, rel_floor=r) for r in (0.0, 0.05, 0.2)]
+    rules += [replace(base, abs_floor=a) for a in (0.5, 2.0)]
+    print("\nnearby rules: clean flagged / caught / unplanted flagged")
+    for rule in [base, *rules]:
+        s = scores(data, planted, plants, rule)
+        print(f"  {rule}  {s['clean flagged']:.2%} / {s['caught']:.1%} / {s['unplanted flagged']:.2%}")
+
+
+def main(args: list[str]) -> None:
+    data = load()
+    planted, plants = plant(data, np.random.default_rng(SEED))
+    report(data, planted, plants)
+    if "--grid" in args:
+        grid(data, planted, plants)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
