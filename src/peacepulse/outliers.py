@@ -12,16 +12,20 @@ from the periods around them.
 
 1.4826 · MAD estimates the standard deviation of normal noise. The floors keep flat series (MAD 0)
 judgeable without making tiny noise look huge: a one-off jump from a flat level still scores high,
-while a wobble of a few percent does not. The constants were chosen by planting errors into the
-shipped real data (benchmarks/bench_outliers.py) and kept round:
+while a wobble of a few percent does not. The constants were chosen with the planting benchmark
+(benchmarks/bench_outliers.py: errors planted into the shipped real data) and kept round:
 
-- NEIGHBOURS = 3: six neighbours for an inner value; wider windows blur into trends, narrower ones
-  let two adjacent errors mask each other.
-- THRESHOLD = 3.5: Iglewicz and Hoaglin's usual cut-off for this modified z-score.
-- REL_FLOOR = 0.1: the spread is never taken as less than 10 % of the local level, so a value must
-  be about 35 % off its neighbours' median to be flagged.
-- ABS_FLOOR = 1: one unit (one death, one base, one percentage point); with THRESHOLD this means
-  counts near zero must move by more than 3.5 to be flagged, so 0→2 in a quiet series is not.
+- NEIGHBOURS = 3: up to six neighbours, three years either side for yearly data; 2 to 5 score
+  about the same, and wider windows blur into trends.
+- THRESHOLD = 8: with only 3 to 6 neighbours the MAD is a noisy estimate, and real yearly series
+  (fatalities, deployments) swing widely, so the textbook 3.5 flags about 6 % of the real data.
+  At 8 under 2 % is flagged, fewer than the whole-history rule this replaces, while every ×100
+  and most ×10 errors are still caught.
+- REL_FLOOR = 0.1: the spread is never taken as less than 10 % of the local level, so a value
+  must be more than 80 % off its neighbours' median (below 0.2× or above 1.8×) to be flagged.
+  A larger floor would make drops to zero unflaggable (REL_FLOOR · THRESHOLD must stay below 1).
+- ABS_FLOOR = 1: one unit (one death, one base, one percentage point), so counts near zero must
+  move by more than 8 to be flagged: 0→2, or even 0→6, in a quiet series is not.
 - MIN_POINTS = 5: a shorter series has too few neighbours to say what is usual.
 """
 from __future__ import annotations
@@ -33,7 +37,7 @@ COLUMNS = SERIES + ("period", "period_end", "value", "line")
 
 
 NEIGHBOURS = 3
-THRESHOLD = 3.5
+THRESHOLD = 8.0
 REL_FLOOR = 0.1
 ABS_FLOOR = 1.0
 MIN_POINTS = 5
