@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peacepulse import ingest, store
+from peacepulse import ingest, outliers, store
 from peacepulse.reads import quality, queries
 
 OBSERVATIONS = """mission,indicator,period,value,sex,source
@@ -131,11 +131,12 @@ def test_qry011_stale_relative_to_latest_period(db: Path) -> None:
     assert stale["days_since"].iloc[0] == (date(2024, 12, 31) - date(2019, 12, 31)).days
 
 
-def test_qry012_outliers_robust_z(db: Path) -> None:
+def test_qry012_outliers_far_from_neighbours(db: Path) -> None:
     out = quality.outliers(db)
     got = out[["mission", "indicator", "period", "value"]].values.tolist()
     assert got == [["UNMISS", "FAT_MALICIOUS", "2024", 60.0]]
-    assert out["robust_z"].iloc[0] > 3.5
+    assert out["median"].iloc[0] == 11 and out["score"].iloc[0] > outliers.THRESHOLD
+    assert out["source"].iloc[0] == "UN open data"
 
 
 def test_qry013_empty_store_gives_empty_frames(seeded_template: Path) -> None:

@@ -7,7 +7,7 @@ from dash import Input, Output, callback, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
-from peacepulse import figures
+from peacepulse import figures, outliers
 from peacepulse.reads import quality, queries
 
 dash.register_page(__name__, path="/quality", name="Data quality", title="PeacePulse · Data quality", order=4)
@@ -23,7 +23,7 @@ def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
     ref = ref if ref in REFERENCES else "latest"
     only_active = ui.active_only(active)
     missions = load(queries.missions, None, True)["code"].tolist() if only_active else None
-    coverage, stale, outliers = load(quality.coverage, missions), load(quality.stale, ref), load(quality.outliers)
+    coverage, stale, flagged = load(quality.coverage, missions), load(quality.stale, ref), load(quality.outliers)
     cov = (ui.graph(figures.coverage_heatmap(coverage), "q-coverage") if not coverage.empty
            else ui.empty_state("No data yet: coverage appears after the first upload of observations.", "q-empty"))
     return html.Div([
@@ -41,10 +41,12 @@ def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
         ui.grid(stale, "q-stale", "stale-series.csv", height=300) if not stale.empty
         else html.P("No stale series.", className="text-muted"),
         html.H4("Outliers", className="mt-4"),
-        html.P("Values whose robust z-score |x − median| / (1.4826 · MAD) exceeds 3.5 within a mission's "
-               "series of at least 5 points. Check them at the source; they are not removed.",
-               className="text-muted small"),
-        ui.grid(outliers, "q-outliers", "outliers.csv", height=300) if not outliers.empty
+        html.P(f"Values far from their neighbours: |x − median| / scale above {outliers.THRESHOLD:g}, where the "
+               f"median and the scale (1.4826 · MAD, at least {outliers.REL_FLOOR:.0%} of the median and at least "
+               f"{outliers.ABS_FLOOR:g}) come from up to {outliers.NEIGHBOURS} periods either side in the same "
+               f"series, in series of at least {outliers.MIN_POINTS} points. Check them at the source; they are "
+               "not removed.", className="text-muted small"),
+        ui.grid(flagged, "q-outliers", "outliers.csv", height=300) if not flagged.empty
         else html.P("No outliers found.", className="text-muted"),
         html.H4("Uploads", className="mt-4"),
         ui.grid(load(quality.batches), "q-batches", "uploads.csv", height=300),

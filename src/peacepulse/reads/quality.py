@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import store
+from ..outliers import outlier_sql
 from .queries import filters_sql
 
 # Days a value stays current after its period ends, plus grace for late reporting.
@@ -45,17 +46,16 @@ def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
         WHERE days_since > allowed_days ORDER BY days_since DESC, mission, indicator""")
 
 
-def outliers(db: Path, threshold: float = 3.5, min_points: int = 5) -> pd.DataFrame:
-    """Values far from their series' median: |x − median| / (1.4826 · MAD) above the threshold."""
-    return store.read_df(db, """
-        WITH s AS (SELECT mission, indicator, period, period_end, value, source,
-                          median(value) OVER w AS median, count(*) OVER w AS n FROM series
-                   WINDOW w AS (PARTITION BY mission, indicator)),
-        m AS (SELECT *, median(abs(value - median)) OVER (PARTITION BY mission, indicator) AS mad FROM s)
-        SELECT mission, indicator, period, value, round(median, 4) AS median, round(mad, 4) AS mad,
-               round(abs(value - median) / (1.4826 * mad), 1) AS robust_z, source
-        FROM m WHERE n >= ? AND mad > 0 AND abs(value - median) / (1.4826 * mad) > ?
-        ORDER BY robust_z DESC""", [min_points, threshold])
+def outliers(db: Path) -> pd.DataFrame:
+    """Values far from their neighbours in the same series, by the rule in peacepulse.outliers."""
+    stored = ("(SELECT mission, indicator, sex, age, location, period, period_end, value, "
+              "NULL::INTEGER AS line FROM observations)")
+    return store.read_df(db, f"""
+        SELECT f.mission, f.indicator, f.sex, f.age, f.location, f.period, f.value,
+               round(f.median, 4) AS median, round(f.scale, 4) AS scale, round(f.score, 1) AS score, o.source
+        FROM ({outlier_sql(stored)}) f
+        JOIN observations o USING (mission, indicator, sex, age, location, period)
+        ORDER BY f.score DESC, f.mission, f.indicator, f.period""")
 
 
 def batches(db: Path) -> pd.DataFrame:
