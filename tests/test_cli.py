@@ -108,6 +108,6 @@ def test_progress_is_shown_in_a_terminal_only(cli_db):
     os.close(follower)
     shown = os.read(leader, 65536).decode()
     os.close(leader)
-    assert "indicators-new.csv: validating 2 rows as indicators" in shown and "committing" in shown
+    assert "indicators-new.csv: checking 2 rows as indicators" in shown and "committing" in shown
     piped = run("ingest", str(FIXTURES / "observations-new.csv"), db=cli_db)
     assert piped.returncode == 0 and piped.stderr == ""

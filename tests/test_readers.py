@@ -108,8 +108,7 @@ def test_header_without_rows_is_an_error(db):
 def test_non_finite_numbers_are_refused(db, cell):
     report = upload(db, "obs.csv", f"mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,{cell}\n")
     assert report.problems["problem"].tolist() == [
-        f"'{cell}' is not a number written with a decimal point, as in 12.5 or \"1,234.5\". Give a number, "
-        "or leave the row out if there is no value."]
+        f"'{cell}' is not a number. Give a number, or leave the row out if there is no value."]
 
 
 def test_a_blank_code_is_reported_once_as_empty(db):

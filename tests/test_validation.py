@@ -119,14 +119,14 @@ def test_period_outside_the_mission_dates_is_only_a_warning(db):
                                   "It was kept as context data.")
 
 
-def test_outlier_is_flagged_against_the_series_history(db):
+def test_outlier_is_judged_against_its_neighbours_in_stored_and_new_values(db):
     history = "".join(f"UNMISS,FAT_TOTAL,{y},{v}\n" for y, v in zip(range(2012, 2020), [3, 4, 5, 4, 3, 5, 4, 4]))
     assert upload(db, "history.csv", HEADER + history).written
     report = upload(db, "new.csv", HEADER + "UNMISS,FAT_TOTAL,2020,95\nUNMISS,FAT_TOTAL,2021,5\n")
     assert report.ok and report.written
     assert report.problems[["line", "column", "severity"]].values.tolist() == [[2, "value", "warning"]]
     assert report.problems.iloc[0]["problem"] == (
-        "95 is far from the usual level of this series (median 4 over 10 periods). "
+        "95 is far from the values around it in this series (median 4.5 of the 4 nearest periods). "
         "It was kept; check that it is right.")
 
 

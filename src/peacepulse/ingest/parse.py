@@ -44,7 +44,7 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
             if name in table.numbers:
                 sql = f"coalesce(r.{_quoted(name + '__number')}, {sql})"
             items.append(f"{sql} AS {_quoted(name)}")
-            first = name
+            first = sql
         elif not present:
             items += [f"NULL::{kind_} AS {_quoted(out)}" for out, kind_ in parser.outputs(name).items()]
             continue
@@ -70,7 +70,7 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
 def _key_first_line(kind: Kind) -> str:
     key = ", ".join(_quoted(k) for k in kind.key)
     complete = " AND ".join(f"{_quoted(k)} IS NOT NULL" for k in kind.key)
-    return f"CASE WHEN {complete} THEN min(line) OVER (PARTITION BY {key}) END AS key_first_line"
+    return f"CASE WHEN {complete} THEN min(line) OVER (PARTITION BY {key})::DOUBLE END AS key_first_line"
 
 
 def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tuple[str, str]) -> list[dict]:
@@ -102,15 +102,18 @@ def _empty_cells(con, kind: Kind) -> list[dict]:
 
 
 def _unparsed(con, kind: Kind, bad: dict[str, str], decimal: tuple[str, str]) -> list[dict]:
-    found = []
-    parsers = {c.name: c.parse for c in kind.columns}
+    (used, why), found = decimal, []
+    other = next(d for d in DECIMALS if d != used)
     for name in bad:
-        rows = con.execute(f"SELECT line, {_quoted(name + '__text')} FROM upload_typed "
+        parser, text = next(c.parse for c in kind.columns if c.name == name), _quoted(name + "__text")
+        fits_other = number_sql(text, other) + " IS NOT NULL" if isinstance(parser, Number) else "false"
+        rows = con.execute(f"SELECT line, {text}, {fits_other} FROM upload_typed "
                            f"WHERE {_quoted(name + '__bad')}").fetchall()
-        message = parsers[name].message
-        found += [problems.problem(line, name, text, message.format(text=text, convention=CONVENTION[decimal[0]]))
-                  for line, text in rows]
-    numbers = [n for n in bad if isinstance(parsers[n], Number)]
+        for line, cell, other_fits in rows:
+            message = parser.other_convention if other_fits else parser.message
+            found.append(problems.problem(line, name, cell, message.format(
+                text=cell, convention=CONVENTION[used], why=why, other=other)))
+    numbers = [n for n in bad if any(c.name == n and isinstance(c.parse, Number) for c in kind.columns)]
     return found + _mixed_conventions(con, numbers, decimal)
 
 

@@ -10,7 +10,8 @@ from . import problems
 def warnings(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[dict]:
     found = []
     for rule in kind.warnings:
-        rows = con.execute(f'SELECT line, "column", value, problem, subject, summary FROM ({rule.query})').fetchall()
-        found += [problems.problem(line, column, value, text, "warning", subject, summary)
-                  for line, column, value, text, subject, summary in rows]
+        for row in con.execute(f"SELECT * FROM ({rule.query})").fetchdf().to_dict("records"):
+            text = rule.describe(row) if rule.describe else row["problem"]
+            found.append(problems.problem(row["line"], row["column"], row["value"], text, "warning",
+                                          row["subject"], row["summary"]))
     return found

@@ -64,10 +64,15 @@ class Sql:
 
 @dataclass(frozen=True)
 class Number:
-    """A number, read with the decimal convention of the file (never guessed cell by cell)."""
+    """A number, read with the decimal convention of the file (never guessed cell by cell).
 
-    message: str = ("'{text}' is not a number written with {convention}. Give a number, "
-                    "or leave the row out if there is no value.")
+    ``other_convention`` is the message for a cell that would be a number under the other
+    convention: it names the convention the file was read with."""
+
+    message: str = "'{text}' is not a number. Give a number, or leave the row out if there is no value."
+    other_convention: str = ("'{text}' does not fit how this file writes numbers: it was read with "
+                             "{convention}, because {why}. Write it that way, or choose the other "
+                             "convention with --decimal {other}.")
     type: str = "DOUBLE"
 
     def outputs(self, name: str) -> dict[str, str]:

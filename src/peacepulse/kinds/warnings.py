@@ -3,11 +3,12 @@
 Each rule is a query over ``staged`` (the parsed rows of the file with their change
 against the store) giving the rows it flags: line, column, value, subject (what the
 finding is about, for grouping), summary (the grouped sentence's ending), problem
-(the sentence for that one row). Rows that are unchanged are never judged: a
+(the sentence for that one row, or ``describe`` words it). Rows that are unchanged are never judged: a
 re-upload of identical content lists no warnings.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import outliers
@@ -17,8 +18,11 @@ SERIES = ("mission", "indicator", "sex", "age", "location")
 
 @dataclass(frozen=True)
 class Warning:
+    """A rule: its query, and, where the query does not word each row itself, how to."""
+
     name: str
     query: str
+    describe: Callable[[dict], str] | None = None
 
 
 OUTSIDE_MISSION = Warning("outside_mission", """
@@ -48,7 +52,7 @@ OUTLIER = Warning("outlier", f"""
            || CASE WHEN sex || age || location = 'totaltotaltotal' THEN ''
                    ELSE ' (' || concat_ws(', ', nullif(sex, 'total'), nullif(age, 'total'),
                                           nullif(location, 'total')) || ')' END AS subject,
-           'far from neighbouring values in the same series' AS summary,
-           printf('%g is far from neighbouring values in this series (their median is %g). '
-                  || 'It was kept; check that it is right.', value, median) AS problem
-    FROM ({outliers.outlier_sql(_POOL)}) WHERE line IS NOT NULL""")
+           'far from the values around them in their series' AS summary,
+           value AS number, median, neighbours
+    FROM ({outliers.outlier_sql(_POOL)}) WHERE line IS NOT NULL""",
+    describe=lambda row: outliers.describe(row["number"], row["median"], row["neighbours"]))

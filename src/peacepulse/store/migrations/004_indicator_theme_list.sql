@@ -11,3 +11,8 @@ SELECT code AS indicator, theme::INTEGER AS theme, rank::INTEGER AS rank
 FROM (SELECT code, unnest(string_split(theme_list, ';')) AS theme,
              generate_subscripts(string_split(theme_list, ';'), 1) AS rank
       FROM indicator WHERE theme_list IS NOT NULL);
+COMMENT ON COLUMN indicator.theme_list IS 'Theme numbers separated by '';'', the primary theme first.';
+COMMENT ON VIEW indicator_theme IS 'Storage view behind indicator_themes: indicator.theme_list, one row per theme.';
+COMMENT ON COLUMN indicator_theme.indicator IS 'Indicator code.';
+COMMENT ON COLUMN indicator_theme.theme IS 'Theme number.';
+COMMENT ON COLUMN indicator_theme.rank IS 'Position in the indicator''s theme list; 1 is the primary theme.';
