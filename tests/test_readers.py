@@ -15,7 +15,7 @@ def read_table(name: str, content: bytes) -> pd.DataFrame:
     """The cells as read, in line order, from a throwaway in-memory connection."""
     con = duckdb.connect()
     read(con, name, content)
-    return con.execute("SELECT * EXCLUDE (line) FROM upload_raw ORDER BY line").fetchdf()
+    return con.execute("SELECT * EXCLUDE (line) FROM upload_raw_0 ORDER BY line").fetchdf()
 
 
 def detect_kind(columns: list[str]) -> str | None:

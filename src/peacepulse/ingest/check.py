@@ -79,7 +79,8 @@ def _failures(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
     for case in cases[~frame_level].itertuples():
         check = schema.columns[case.column].checks[int(case.check_number)]
         rows.append((int(case.index), check, case.column))
-    return pd.DataFrame(rows, columns=["line", "rule", "column"]).drop_duplicates(["line", "column"])
+    # object dtype keeps each Rule as it is; a string column would make it a plain str.
+    return pd.DataFrame(rows, columns=["line", "rule", "column"], dtype=object).drop_duplicates(["line", "column"])
 
 
 def _message(rule: object, column: str, cells: _Cells) -> str:

@@ -70,11 +70,9 @@ def _header(table: read.Table, kind) -> list[dict]:
 def _read(con, number: int, name: str, content: bytes) -> read.Table | str:
     """Load one file into ``upload_raw_<number>``; what it holds, or why it cannot be read."""
     try:
-        table = read.read(con, name, content)
+        return read.read(con, name, content, number)
     except read.FileProblem as err:
         return str(err)
-    con.execute(f"ALTER TABLE upload_raw RENAME TO upload_raw_{number}")
-    return table
 
 
 def _one(con, number: int, name: str, content: bytes, table: read.Table | str, kind_name: str | None,

@@ -1,5 +1,6 @@
-"""Read an uploaded file into the temporary table ``upload_raw``: one text column per header
-column, plus ``line``, the line a spreadsheet shows for the row (the header is line 1).
+"""Read an uploaded file into the temporary view ``upload_raw_<n>``: one text column per header
+column, spaces trimmed, plus ``line``, the line a spreadsheet shows for the row (the header is
+line 1). Blank rows are left out but keep their place in the numbering.
 
 CSV files are loaded by DuckDB's own reader. Files it cannot take as they are (blank
 lines, which would shift line numbers, or rows wider than the header) go through
@@ -11,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,8 +20,9 @@ import duckdb
 import pandas as pd
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_BLANK_LINE = re.compile(rb"(^|\n)[ \t\r]*(\n|$)")
 _SPACE = " \t\r\n" + chr(160)
+# Trimming every cell costs; most cells have nothing to trim, and this finds the ones that do.
+_EDGE_SPACE = r"^[\s\x{00A0}]|[\s\x{00A0}]$"
 
 
 class FileProblem(Exception):
@@ -78,69 +79,81 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _select(names: list[str], source: str, line: str) -> str:
+def _trimmed(i: int) -> str:
+    c = f"c{i}::VARCHAR"
+    return f"coalesce(CASE WHEN regexp_matches({c}, '{_EDGE_SPACE}') THEN trim({c}, '{_SPACE}') ELSE {c} END, '')"
+
+
+def _view(con, number: int, names: list[str], line: str, numbers: frozenset[str] = frozenset()) -> None:
+    """``upload_raw_<number>``: the trimmed cells of ``upload_cells_<number>``, blank rows left out,
+    and for each column in ``numbers`` its cells that a workbook stores as numbers (from n<i>)."""
     kept = [(i, n) for i, n in enumerate(names) if n and not n.startswith("unnamed:")]
-    cells = ", ".join(f"coalesce(trim(c{i}::VARCHAR, '{_SPACE}'), '') AS {_quoted(n)}" for i, n in kept)
-    blank = " AND ".join(f"coalesce(trim(c{i}::VARCHAR, '{_SPACE}'), '') = ''" for i, _ in kept) or "false"
-    return f"SELECT {line} AS line, {cells} FROM {source} WHERE NOT ({blank})"
+    cells = ", ".join([f"{_trimmed(i)} AS {_quoted(n)}" for i, n in kept]
+                      + [f"n{i} AS {_quoted(n + '__number')}" for i, n in kept if n in numbers])
+    blank = " AND ".join(f"{_quoted(n)} = ''" for _, n in kept) or "false"
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW upload_raw_{number} AS
+                    SELECT * FROM (SELECT {line} AS line, {cells} FROM upload_cells_{number})
+                    WHERE NOT ({blank})""")
 
 
-def _load_rows(con: duckdb.DuckDBPyConnection, names: list[str], rows: pd.DataFrame) -> None:
+def _load_rows(con, number: int, names: list[str], rows: pd.DataFrame,
+               numbers: frozenset[str] = frozenset()) -> None:
     con.register("upload_rows", rows)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_raw AS {_select(names, 'upload_rows', 'line')}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_cells_{number} AS SELECT * FROM upload_rows")
     finally:
         con.unregister("upload_rows")
+    _view(con, number, names, "line", numbers)
 
 
-def _strictly(con, text: str, sep: str, names: list[str], header_line: int) -> None:
+def _strictly(con, number: int, text: str, sep: str, names: list[str], header_line: int) -> None:
     """The careful path: every record keeps its line, and a malformed one is named."""
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as err:
         raise FileProblem(f"The file is not a well-formed table: {err}.") from err
     width = len(names)
-    for number, row in enumerate(records[header_line:], start=header_line + 1):
+    for line, row in enumerate(records[header_line:], start=header_line + 1):
         if len(row) > width and any(cell.strip() for cell in row[width:]):
-            raise FileProblem(f"The file is not a well-formed table: line {number} has {len(row)} "
+            raise FileProblem(f"The file is not a well-formed table: line {line} has {len(row)} "
                               f"values but the header has {width} columns.")
     body = [(r + [""] * width)[:width] for r in records[header_line:]]
     frame = pd.DataFrame(body, columns=[f"c{i}" for i in range(width)], dtype=object)
     frame.insert(0, "line", range(header_line + 1, header_line + 1 + len(frame)))
-    _load_rows(con, names, frame)
+    _load_rows(con, number, names, frame)
 
 
-def _fast(con, data: bytes, sep: str, names: list[str], header_line: int) -> None:
+def _fast(con, number: int, data: bytes, sep: str, names: list[str], header_line: int) -> None:
     """DuckDB's reader, for a file whose records follow each other without blank lines."""
     handle, path = tempfile.mkstemp(suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names))) + "}"
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE upload_cells AS SELECT * FROM read_csv(?,
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE upload_cells_{number} AS SELECT * FROM read_csv(?,
                         delim = ?, quote = '"', escape = '"', header = false, skip = {header_line},
                         columns = {columns}, auto_detect = false, strict_mode = true,
                         null_padding = true, parallel = true)""", [path, sep])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_raw AS "
-                    f"{_select(names, 'upload_cells', f'(rowid + {header_line + 1})::INTEGER')}")
     finally:
-        con.execute("DROP TABLE IF EXISTS upload_cells")
         os.unlink(path)
+    # Outside a transaction the rows of a new table are numbered from 0, in file order.
+    _view(con, number, names, f"(rowid + {header_line + 1})::INTEGER")
 
 
-def _read_csv(con, content: bytes) -> Table:
+def _read_csv(con, number: int, content: bytes) -> Table:
     data, text = _text(content)
     header_line, body_start, sep, header = _header(data)
     names = _names(header)
     body = data[body_start:].rstrip(b"\r\n ")
-    if not body or _BLANK_LINE.search(body):
-        _strictly(con, text, sep, names, header_line)
+    # DuckDB skips empty lines, which would shift the line numbers of the rows after them.
+    if not body or b"\n\n" in body or b"\n\r\n" in body:
+        _strictly(con, number, text, sep, names, header_line)
     else:
         try:
-            _fast(con, data, sep, names, header_line)
+            _fast(con, number, data, sep, names, header_line)
         except duckdb.Error:
-            _strictly(con, text, sep, names, header_line)
-    return Table(_present(names), _count(con), sep)
+            _strictly(con, number, text, sep, names, header_line)
+    return Table(_present(names), _count(con, number), sep)
 
 
 def _cell(value: object) -> str:
@@ -157,7 +170,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(con, content: bytes) -> Table:
+def _read_xlsx(con, number: int, content: bytes) -> Table:
     from openpyxl import load_workbook  # only workbooks need it
 
     try:
@@ -179,32 +192,24 @@ def _read_xlsx(con, content: bytes) -> Table:
         if names[i] in numbers:
             frame[f"n{i}"] = values[f"c{i}"].where(is_number[f"c{i}"]).astype("float64")
     frame.insert(0, "line", range(first + 2, first + 2 + len(frame)))
-    _load_rows(con, names, frame)
-    if numbers:
-        extra = ", ".join(f"n{i} AS {_quoted(names[i] + '__number')}" for i in range(width) if names[i] in numbers)
-        con.register("upload_rows", frame[["line"] + [f"n{i}" for i in range(width) if names[i] in numbers]])
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE upload_raw AS SELECT r.*, {extra} "
-                        "FROM upload_raw r JOIN upload_rows USING (line)")
-        finally:
-            con.unregister("upload_rows")
-    return Table(_present(names), _count(con), None, frozenset(numbers))
+    _load_rows(con, number, names, frame, frozenset(numbers))
+    return Table(_present(names), _count(con, number), None, frozenset(numbers))
 
 
 def _present(names: list[str]) -> list[str]:
     return [n for n in names if n and not n.startswith("unnamed:")]
 
 
-def _count(con) -> int:
-    return con.execute("SELECT count(*) FROM upload_raw").fetchall()[0][0]
+def _count(con, number: int) -> int:
+    return con.execute(f"SELECT count(*) FROM upload_raw_{number}").fetchall()[0][0]
 
 
-def read(con: duckdb.DuckDBPyConnection, file_name: str, content: bytes) -> Table:
-    """Load the file into ``upload_raw`` on this connection; say what it holds.
+def read(con: duckdb.DuckDBPyConnection, file_name: str, content: bytes, number: int = 0) -> Table:
+    """Load the file into ``upload_raw_<number>`` on this connection; say what it holds.
 
     Run it outside a transaction: DuckDB numbers the rows of a table created inside one
     from 2**55, and a malformed file must be able to fail without aborting the upload."""
     if not content.strip():
         raise FileProblem("The file is empty.")
     is_xlsx = file_name.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04"
-    return _read_xlsx(con, content) if is_xlsx else _read_csv(con, content)
+    return _read_xlsx(con, number, content) if is_xlsx else _read_csv(con, number, content)
