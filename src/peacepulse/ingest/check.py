@@ -58,7 +58,9 @@ class _Cells(dict):
 
 def _fetch(con: duckdb.DuckDBPyConnection, kind: Kind) -> pd.DataFrame:
     columns = list(kind.model.to_schema().columns)
-    frame = con.execute(f"SELECT line, {', '.join(_quoted(c) for c in columns)} FROM upload_typed").fetchdf()
+    # Through Arrow: several times faster than fetchdf for text columns.
+    query = f"SELECT line, {', '.join(_quoted(c) for c in columns)} FROM upload_typed"
+    frame = con.sql(query).to_arrow_table().to_pandas()
     return frame.set_index("line", drop=True).rename_axis(None)
 
 

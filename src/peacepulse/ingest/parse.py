@@ -68,9 +68,15 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
 
 
 def _key_first_line(kind: Kind) -> str:
+    """Each row's first line with the same key, for the rows whose key repeats (else NULL).
+
+    Grouping first keeps this cheap: only repeated keys are joined back to their rows."""
     key = ", ".join(_quoted(k) for k in kind.key)
     complete = " AND ".join(f"{_quoted(k)} IS NOT NULL" for k in kind.key)
-    return f"CASE WHEN {complete} THEN min(line) OVER (PARTITION BY {key})::DOUBLE END AS key_first_line"
+    return f"""CREATE OR REPLACE TEMP TABLE upload_typed AS
+        SELECT p.*, d.first_line::DOUBLE AS key_first_line
+        FROM parsed p LEFT JOIN (SELECT {key}, min(line) AS first_line FROM parsed WHERE {complete}
+                                 GROUP BY ALL HAVING count(*) > 1) d USING ({key})"""
 
 
 def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tuple[str, str]) -> list[dict]:
@@ -82,8 +88,9 @@ def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tup
     if derived:
         parsed = f"SELECT * REPLACE ({derived}) FROM ({parsed})"
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_typed AS SELECT *, {_key_first_line(kind)} "
-                    f"FROM ({parsed})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parsed}")
+        con.execute(_key_first_line(kind))
+        con.execute("DROP TABLE parsed")
     finally:
         for column in kind.columns:
             try:

@@ -13,9 +13,14 @@ def problem(line: int, column: str, value: object, text: str, severity: str = "e
             "problem": text, "severity": severity, "subject": subject, "summary": summary}
 
 
-def frame(rows: list[dict]) -> pd.DataFrame:
-    """The problems in line order, each line and column once: the first problem found wins."""
-    out = pd.DataFrame(rows, columns=COLUMNS).astype({"line": "int64"})
+def frame(rows: list[dict | pd.DataFrame]) -> pd.DataFrame:
+    """The problems in line order, each line and column once: the first problem found wins.
+
+    ``rows`` holds single problems and frames of many (warnings come as frames)."""
+    frames = [r for r in rows if isinstance(r, pd.DataFrame) and not r.empty]
+    single = pd.DataFrame([r for r in rows if isinstance(r, dict)], columns=COLUMNS)
+    out = pd.concat([single, *frames]) if frames else single
+    out = out.astype({"line": "int64", "value": "str"})
     out = out.drop_duplicates(["line", "column", "severity"], keep="first")
     return out.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
 

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from ..kinds import Kind
 from . import problems
 
 
-def warnings(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[dict]:
+def warnings(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[pd.DataFrame]:
     found = []
     for rule in kind.warnings:
-        for row in con.execute(f"SELECT * FROM ({rule.query})").fetchdf().to_dict("records"):
-            text = rule.describe(row) if rule.describe else row["problem"]
-            found.append(problems.problem(row["line"], row["column"], row["value"], text, "warning",
-                                          row["subject"], row["summary"]))
+        rows = con.sql(f"SELECT * FROM ({rule.query}) ORDER BY line").to_arrow_table().to_pandas()
+        if rule.describe:
+            rows["problem"] = [rule.describe(row) for row in rows.to_dict("records")]
+        found.append(rows.assign(severity="warning")[problems.COLUMNS])
     return found
