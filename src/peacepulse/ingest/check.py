@@ -59,7 +59,7 @@ class _Cells(dict):
 def _fetch(con: duckdb.DuckDBPyConnection, kind: Kind) -> pd.DataFrame:
     columns = list(kind.model.to_schema().columns)
     # Through Arrow: several times faster than fetchdf for text columns.
-    query = f"SELECT line, {', '.join(_quoted(c) for c in columns)} FROM upload_typed"
+    query = f"SELECT line, {', '.join(_quoted(c) for c in columns)} FROM upload_checked"
     frame = con.sql(query).to_arrow_table().to_pandas()
     return frame.set_index("line", drop=True).rename_axis(None)
 
@@ -100,14 +100,14 @@ def _plain(value: object) -> object:
 
 
 def check(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[dict]:
-    """The problems the kind's model finds in ``upload_typed``, one per line and column."""
+    """The problems the kind's model finds in ``upload_checked``, one per line and column."""
     failures = _failures(kind, _fetch(con, kind))
     if failures.empty:
         return []
     lines = pd.DataFrame({"line": failures["line"].unique()})
     con.register("failed_lines", lines)
     try:
-        rows = con.execute("SELECT * FROM upload_typed SEMI JOIN failed_lines USING (line)").fetchdf()
+        rows = con.execute("SELECT * FROM upload_checked SEMI JOIN failed_lines USING (line)").fetchdf()
     finally:
         con.unregister("failed_lines")
     known = {c: tuple(con.execute(f"SELECT code FROM {c}").fetchdf()["code"]) for c in ("mission", "indicator")}

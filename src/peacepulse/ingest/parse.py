@@ -1,4 +1,5 @@
-"""Parse the cells of ``upload_raw`` into the typed table ``upload_typed``, by the kind's spec.
+"""Parse the cells of ``upload_raw`` into the typed table ``upload_typed``, by the kind's spec;
+``upload_checked`` adds what the checks need beyond the row itself.
 
 Every column of the spec gets its parsed columns; the text of each column the file has
 stays beside them as ``<column>__text``, for messages. A cell that does not parse is
@@ -67,16 +68,18 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
     return items, joins, bad
 
 
-def _key_first_line(kind: Kind) -> str:
-    """Each row's first line with the same key, for the rows whose key repeats (else NULL).
-
-    Grouping first keeps this cheap: only repeated keys are joined back to their rows."""
+def _repeated_keys(kind: Kind) -> str:
+    """``upload_checked``: the parsed rows with ``key_first_line``, the first line holding the
+    same key, for rows whose key repeats (else NULL). Grouping keeps it cheap: only repeated
+    keys, usually none, are joined back to their rows, when the rows are read."""
     key = ", ".join(_quoted(k) for k in kind.key)
     complete = " AND ".join(f"{_quoted(k)} IS NOT NULL" for k in kind.key)
-    return f"""CREATE OR REPLACE TEMP TABLE upload_typed AS
-        SELECT p.*, d.first_line::DOUBLE AS key_first_line
-        FROM parsed p LEFT JOIN (SELECT {key}, min(line) AS first_line FROM parsed WHERE {complete}
-                                 GROUP BY ALL HAVING count(*) > 1) d USING ({key})"""
+    return f"""
+        CREATE OR REPLACE TEMP TABLE upload_repeats AS
+        SELECT {key}, min(line)::DOUBLE AS key_first_line FROM upload_typed WHERE {complete}
+        GROUP BY ALL HAVING count(*) > 1;
+        CREATE OR REPLACE TEMP VIEW upload_checked AS
+        SELECT t.*, r.key_first_line FROM upload_typed t LEFT JOIN upload_repeats r USING ({key})"""
 
 
 def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tuple[str, str]) -> list[dict]:
@@ -88,9 +91,8 @@ def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tup
     if derived:
         parsed = f"SELECT * REPLACE ({derived}) FROM ({parsed})"
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parsed}")
-        con.execute(_key_first_line(kind))
-        con.execute("DROP TABLE parsed")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upload_typed AS {parsed}")
+        con.execute(_repeated_keys(kind))
     finally:
         for column in kind.columns:
             try:
