@@ -118,4 +118,5 @@ def big_store(rows: int, universe_file: Path, work: Path, rebuild: bool = False)
     seconds = earlier + time.perf_counter() - start
     partial.rename(path)
     meta.write_text(json.dumps({"rows": rows, "seconds": seconds, "date": time.strftime("%Y-%m-%d")}))
-    return path, f"built now in {seconds:.0f} s" + (f" (from the cached {start_rows:,})" if start_rows else "")
+    extended = f", extending the cached {start_rows:,}-row store" if start_rows else ""
+    return path, f"built in {seconds:.0f} s in all{extended}"

@@ -4,7 +4,7 @@
     python benchmarks/worker.py read_csv DUCKDB_FILE FILE
 
 Prints one JSON line: the seconds the step took (process start-up and imports excluded),
-the process's peak RSS in bytes, and for an ingest what the report said.
+the process's peak RSS (VmHWM) in bytes, and for an ingest what the report said.
 """
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ from pathlib import Path
 
 
 def peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    """Bytes. Linux keeps ru_maxrss across exec, so a child would inherit its parent's
+    peak; VmHWM belongs to this program's own address space."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
 def ingest(store: Path, file: Path) -> dict:
