@@ -177,7 +177,7 @@ def machine() -> str:
 
 def markdown(figures: list[Figure], mode: str, took: float) -> str:
     command = f"python benchmarks/run.py{' --quick' if mode == 'quick' else ''}"
-    head = [f"Run of `{command}` on {time.strftime('%Y-%m-%d')} ({mode} sizes, {took / 60:.0f} min in all).", "",
+    head = [f"Run of `{command}` on {time.strftime('%Y-%m-%d')} ({mode} sizes, {took / 60:.1f} min in all).", "",
             f"- Machine: {machine()}", f"- Versions: {versions()}", "",
             "| figure | measured | target | met |", "|---|---|---|---|"]
     return "\n".join(head + [f"| {f.name} | {f.measured} | {f.target} | {f.verdict()} |" for f in figures]) + "\n"
