@@ -17,6 +17,7 @@ from . import __version__, ingest, seeds, store
 from .reads import exporting
 from .ingest import Report
 from .kinds import KINDS
+from .kinds.cells import DECIMALS
 
 SHOWN = 40  # problems printed before pointing to --report
 
@@ -68,8 +69,8 @@ def cmd_init(args) -> int:
 
 def cmd_ingest(args) -> int:
     files = [(name, path.read_bytes()) for name, path in zip(args.files, _existing(args.files))]
-    reports = ingest.ingest_many(args.db, files, commit=not args.dry_run,
-                                 kind=args.kind, origin="cli", progress=_progress)
+    reports = ingest.ingest_many(args.db, files, commit=not args.dry_run, kind=args.kind,
+                                 decimal=args.decimal, origin="cli", progress=_progress)
     return _print_reports(reports, args.report)
 
 
@@ -139,6 +140,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="validate and load CSV or .xlsx files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--kind", choices=KINDS, help="the kind of file (default: detected from the header)")
+    p.add_argument("--decimal", choices=DECIMALS, help=(
+        "how the files write decimals (default: a comma in semicolon-separated files, else a point)"))
     p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     p.add_argument("--report", metavar="PROBLEMS_CSV", help="write every problem to this CSV")
     p.set_defaults(run=cmd_ingest)
