@@ -99,3 +99,10 @@ def test_a_revised_row_is_judged_again(db):
     upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2009,2\n")
     again = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2009,3\n")
     assert again.revised == 1 and again.problems["line"].tolist() == [2]
+
+
+def test_a_file_of_nothing_but_repeats_points_each_to_its_first_line(db):
+    report = upload(db, "dups.csv", HEADER + "UNMISS,FAT_TOTAL,2020,1\n" * 3)
+    assert report.problems[["line", "problem"]].values.tolist() == [
+        [3, "Duplicate row: mission UNMISS, indicator FAT_TOTAL, period 2020 already appears on line 2."],
+        [4, "Duplicate row: mission UNMISS, indicator FAT_TOTAL, period 2020 already appears on line 2."]]

@@ -76,7 +76,7 @@ def _repeated_keys(kind: Kind) -> str:
     complete = " AND ".join(f"{_quoted(k)} IS NOT NULL" for k in kind.key)
     return f"""
         CREATE OR REPLACE TEMP TABLE upload_repeats AS
-        SELECT {key}, min(line)::DOUBLE AS key_first_line FROM upload_typed WHERE {complete}
+        SELECT {key}, min(line) AS key_first_line FROM upload_typed WHERE {complete}
         GROUP BY ALL HAVING count(*) > 1;
         CREATE OR REPLACE TEMP VIEW upload_checked AS
         SELECT t.*, r.key_first_line FROM upload_typed t LEFT JOIN upload_repeats r USING ({key})"""
