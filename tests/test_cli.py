@@ -47,7 +47,7 @@ def test_round_trip(cli_db, tmp_path):
     assert "ERROR   line 3, mission: Unknown mission code 'UNMISSS'. Did you mean 'UNMISS'?" in broken.stdout
     rows = list(csv.DictReader(report.open()))
     assert [r["line"] for r in rows] == ["3", "4", "5", "6", "7", "8", "9", "10", "11"]
-    assert set(rows[0]) == {"line", "column", "value", "problem"}
+    assert set(rows[0]) == {"line", "column", "value", "problem", "severity"}
     counted = run("sql", "SELECT count(*) AS n FROM observation_history", "--csv", db=cli_db)
     assert counted.stdout.split() == ["n", "8"]
 

@@ -38,6 +38,19 @@ def within_app() -> Iterator[None]:
         yield
 
 
+def _find(component, component_id: str):
+    """The component with this id inside a layout, or None."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
 def _render(path: str, query: dict) -> str:
     page = next(p for p in dash.page_registry.values() if p["path"] == path)
     return json.dumps(page["layout"](**query), cls=plotly.utils.PlotlyJSONEncoder)
@@ -117,12 +130,31 @@ def test_pag008_indicator_breakdown_and_revisions_render(demo_db, within_app, mo
     assert '"id": "ind-revisions"' in out and '"color": "danger"' not in out
 
 
-def test_pag009_upload_shows_at_most_a_thousand_problems(demo_db, within_app, monkeypatch) -> None:
+def test_pag009_upload_shows_the_first_problems_a_count_and_the_full_report(demo_db, within_app,
+                                                                           monkeypatch) -> None:
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
     rows = "".join(f"NOPE,FAT_MALICIOUS,{1000 + i},1\n" for i in range(1200))
     report, pending, disabled, *_ = upload.dry_run(_contents(b"mission,indicator,period,value\n" + rows.encode()),
                                                    "many.csv")
     text = json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
-    assert "Showing the first 1,000 of 1,200 problems." in text
+    assert "Showing the first 1,000 of 1,200 problems; the report below lists them all." in text
     assert text.count("Unknown mission code 'NOPE'") == upload.SHOWN
     assert pending is None and disabled
+    link = _find(report, "upl-download")
+    assert link.download == "many-problems.csv"
+    full = base64.b64decode(link.href.split(",", 1)[1]).decode()
+    assert full.splitlines()[0] == "line,column,value,problem,severity"
+    assert len(full.splitlines()) == 1201 and full.count("Unknown mission code 'NOPE'") == 1200
+
+
+def test_pag009b_upload_groups_warnings_and_takes_the_chosen_decimal(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    rows = "".join(f"MINUSMA,FAT_MALICIOUS,{2030 + i},\"0,5\"\n" for i in range(5))
+    content = _contents(b"mission,indicator,period,value\n" + rows.encode())
+    refused, *_ = upload.dry_run(content, "late.csv", "")
+    assert "does not fit how this file writes numbers" in json.dumps(refused.to_plotly_json(),
+                                                                     cls=plotly.utils.PlotlyJSONEncoder)
+    report, pending, disabled, *_ = upload.dry_run(content, "late.csv", "comma")
+    text = json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    assert "MINUSMA: 5 rows (lines 2–6) are after the mission ended on 2023-12-31." in text
+    assert pending["decimal"] == "comma" and not disabled

@@ -16,13 +16,16 @@ from dash.exceptions import PreventUpdate
 from dashboard import components as ui
 from dashboard.data import alert, db, guarded
 from peacepulse import ingest
+from peacepulse.ingest import problems
 
 dash.register_page(__name__, path="/upload", name="Upload", title="PeacePulse · Upload", order=5)
 MAX_BYTES = 20 * 1024 * 1024
-SHOWN = 1000  # problems sent to the browser; the CLI's --report lists them all
-PROBLEM_COLUMNS = [{"field": "line", "maxWidth": 90}, {"field": "column"}, {"field": "value"},
+SHOWN = 1000  # problem lines sent to the page's table; the downloadable report lists every one
+PROBLEM_COLUMNS = [{"field": "line", "maxWidth": 90}, {"field": "column"}, {"field": "rows", "maxWidth": 90},
                    {"field": "problem", "flex": 1, "minWidth": 320, "wrapText": True, "autoHeight": True},
                    {"field": "severity", "maxWidth": 120}]
+DECIMALS = {"": "As the file says (a comma in semicolon-separated files, else a point)",
+            "comma": "Decimal comma (12,5)", "point": "Decimal point (12.5)"}
 
 
 def layout(**_) -> html.Div:
@@ -34,11 +37,23 @@ def layout(**_) -> html.Div:
                        "Drag and drop a file here, or ", html.A("choose a file", href="#"),
                        html.Div([f"Up to {MAX_BYTES // 2**20} MB; send larger files with ",
                                  html.Code("peacepulse ingest FILE"), "."], className="small text-muted")])),
+        dbc.Label("Decimal numbers", html_for="upl-decimal", className="small mb-0"),
+        dbc.RadioItems(id="upl-decimal", value="", className="small mb-3",
+                       options=[{"label": text, "value": key} for key, text in DECIMALS.items()]),
         dcc.Loading(html.Div(id="upl-report")),
         dbc.Button("Commit to the store", id="upl-commit", color="primary", disabled=True, className="my-2"),
         dcc.Loading(html.Div(id="upl-result")),
         dcc.Store(id="upl-pending", storage_type="memory"),
     ])
+
+
+def _full_report(report: ingest.Report) -> html.A:
+    """Every problem, one row each, as a CSV the browser saves without asking the server again."""
+    text = report.problems[problems.REPORT_COLUMNS].to_csv(index=False)
+    href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+    name = f"{report.file_name.rsplit('.', 1)[0]}-problems.csv"
+    return html.A(f"Download the full report ({len(report.problems):,} rows, CSV)", href=href, download=name,
+                  id="upl-download", className="btn btn-outline-secondary btn-sm mb-2")
 
 
 def _report(report: ingest.Report) -> html.Div:
@@ -47,18 +62,21 @@ def _report(report: ingest.Report) -> html.Div:
         ("revised", "Revised", report.revised), ("unchanged", "Unchanged", report.unchanged))])
     errors = int((report.problems["severity"] == "error").sum())
     color = "danger" if errors else "warning" if len(report.problems) else "success"
-    problems = (ui.grid(report.problems.head(SHOWN), "upl-problems", "upload-problems.csv", height=320,
-                        columns=PROBLEM_COLUMNS) if len(report.problems) else None)
-    more = (html.P([f"Showing the first {SHOWN:,} of {len(report.problems):,} problems. ",
-                    html.Code("peacepulse ingest FILE --dry-run --report problems.csv"), " lists them all."],
-                   className="small text-muted", id="upl-more") if len(report.problems) > SHOWN else None)
-    return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, problems, more])
+    if report.problems.empty:
+        return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts])
+    shown = problems.grouped(report.problems)
+    more = (html.P(f"Showing the first {SHOWN:,} of {len(shown):,} problems; the report below lists them all.",
+                   className="small text-muted", id="upl-more") if len(shown) > SHOWN else None)
+    return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, more,
+                     ui.grid(shown.head(SHOWN), "upl-problems", "upload-problems.csv", height=320,
+                             columns=PROBLEM_COLUMNS), _full_report(report)])
 
 
 @callback(Output("upl-report", "children"), Output("upl-pending", "data"), Output("upl-commit", "disabled"),
           Output("upl-result", "children"), Output("upl-file", "contents"),
-          Input("upl-file", "contents"), State("upl-file", "filename"), prevent_initial_call=True)
-def dry_run(contents: str | None, file_name: str | None):
+          Input("upl-file", "contents"), State("upl-file", "filename"), State("upl-decimal", "value"),
+          prevent_initial_call=True)
+def dry_run(contents: str | None, file_name: str | None, decimal: str | None = ""):
     if not contents:
         raise PreventUpdate
     try:
@@ -69,11 +87,12 @@ def dry_run(contents: str | None, file_name: str | None):
         return alert(f"{file_name} is {len(content) / 2**20:.1f} MB; the limit here is {MAX_BYTES // 2**20} MB. "
                      "Load it with peacepulse ingest FILE instead, which checks it the same way."), \
             None, True, None, None
-    report = guarded(ingest.ingest_upload)(db(), file_name, content, commit=False)
+    report = guarded(ingest.ingest_upload)(db(), file_name, content, commit=False, decimal=decimal or None)
     if not isinstance(report, ingest.Report):
         return report, None, True, None, None
     ready = report.ok and report.new + report.revised > 0
-    pending = {"file_name": file_name, "content": contents.split(",", 1)[1]} if ready else None
+    pending = ({"file_name": file_name, "content": contents.split(",", 1)[1], "decimal": decimal or None}
+               if ready else None)
     return _report(report), pending, not ready, None, None
 
 
@@ -84,7 +103,8 @@ def commit(_: int | None, pending: dict | None):
     if not pending:
         raise PreventUpdate
     content = base64.b64decode(pending["content"])
-    report = guarded(ingest.ingest_upload)(db(), pending["file_name"], content, commit=True)
+    report = guarded(ingest.ingest_upload)(db(), pending["file_name"], content, commit=True,
+                                           decimal=pending.get("decimal"))
     if not isinstance(report, ingest.Report):
         return report, no_update, False
     if not report.written:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import __version__, ingest, seeds, store
 from .reads import exporting
-from .ingest import Report
+from .ingest import Report, problems
 from .kinds import KINDS
 from .kinds.cells import DECIMALS
 
@@ -42,14 +42,15 @@ def _existing(names: list[str]) -> list[Path]:
 def _print_reports(reports: list[Report], report_path: str | None) -> int:
     for r in reports:
         print(f"{r.file_name}: {r.message}")
-        for p in r.problems.head(SHOWN).itertuples():
+        shown = problems.grouped(r.problems)
+        for p in shown.head(SHOWN).itertuples():
             where = f"line {p.line}" + (f", {p.column}" if p.column else "")
             print(f"  {p.severity.upper():7} {where}: {p.problem}")
-        if len(r.problems) > SHOWN:
-            print(f"  … and {len(r.problems) - SHOWN:,} more. Write them all with --report problems.csv")
+        if len(shown) > SHOWN:
+            print(f"  … and {len(shown) - SHOWN:,} more. Write them all with --report problems.csv")
     if report_path:
         frames = [r.problems.assign(file=r.file_name) for r in reports]
-        pd.concat(frames)[["line", "column", "value", "problem"] + (["file"] if len(reports) > 1 else [])
+        pd.concat(frames)[problems.REPORT_COLUMNS + (["file"] if len(reports) > 1 else [])
                           ].to_csv(report_path, index=False)
         print(f"Problems written to {report_path}")
     failed = [r.file_name for r in reports if not r.ok]

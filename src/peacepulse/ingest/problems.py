@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 COLUMNS = ["line", "column", "value", "problem", "severity", "subject", "summary"]
+REPORT_COLUMNS = ["line", "column", "value", "problem", "severity"]  # what a downloaded report holds
 
 
 def problem(line: int, column: str, value: object, text: str, severity: str = "error",
