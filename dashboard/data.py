@@ -15,10 +15,9 @@ from dash.exceptions import PreventUpdate
 from flask import g, has_app_context
 from flask_caching import Cache
 
-from peacepulse import store
+from peacepulse import figures, store
 from peacepulse.figures import trends
 from peacepulse.reads import quality, queries
-from peacepulse import figures
 
 log = logging.getLogger(__name__)
 # A file cache works across gunicorn workers, which share no memory.

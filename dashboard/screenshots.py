@@ -52,7 +52,7 @@ def serve(db: Path, port: int, timeout: float = 60) -> subprocess.Popen:
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"the dashboard stopped: {proc.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"the dashboard stopped: {proc.stderr.read().decode()[-2000:]}") from None
             time.sleep(0.3)
     proc.terminate()
     raise RuntimeError("the dashboard did not answer in time")

@@ -6,8 +6,8 @@ from data/real) shows in its `series` view.
 """
 import duckdb
 import pytest
-
 from conftest import FIXTURES
+
 from peacepulse import store
 
 PUBLIC = FIXTURES / "public"

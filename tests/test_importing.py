@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 from conftest import FIXTURES
+
 from peacepulse import store
 from peacepulse.sources import importing
 

@@ -1,7 +1,7 @@
 """The upload life cycle: new codes, no-op re-uploads, revisions, dry runs, one transaction."""
 import duckdb
-
 from conftest import FIXTURES, upload
+
 from peacepulse import ingest, store
 
 

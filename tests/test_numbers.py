@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import problem_at, upload
+
 from peacepulse import ingest, store
 
 REAL = Path(__file__).parents[2] / "shared" / "data-real"

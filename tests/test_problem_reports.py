@@ -3,6 +3,7 @@ warnings grouped for reading and listed in full in the report."""
 import random
 
 from conftest import upload
+
 from peacepulse.ingest import problems
 
 HEADER = "mission,indicator,period,value\n"

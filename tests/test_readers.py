@@ -4,8 +4,8 @@ import io
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import upload
+
 from peacepulse import store
 from peacepulse.ingest.read import FileProblem, read
 from peacepulse.kinds import detect

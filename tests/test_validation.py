@@ -1,6 +1,7 @@
 """Each validation rule: the message a person sees, and the line it points to."""
 
 from conftest import problem_at, upload
+
 from peacepulse import store
 
 HEADER = "mission,indicator,period,value\n"

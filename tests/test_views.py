@@ -3,8 +3,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import upload
+
 from peacepulse import seeds, store
 
 OBS = "mission,indicator,period,value\n"

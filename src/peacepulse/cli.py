@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 validation problems (nothing written), 2 usage error,
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -14,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, ingest, seeds, store
-from .reads import exporting
 from .ingest import Report, problems
 from .kinds import KINDS
 from .kinds.cells import DECIMALS
+from .reads import exporting
 
 SHOWN = 40  # problems printed before pointing to --report
 
@@ -84,11 +83,11 @@ def cmd_import_public(args) -> int:
 
 
 def _serve(db: Path, host: str, port: int) -> int:
-    os.environ["PEACEPULSE_DB"] = str(db.resolve())
-    app = importlib.import_module("dashboard.app")  # the UI is loaded only when asked for
-    print(f"PeacePulse dashboard on http://{host}:{port}/  (store: {db}; Ctrl+C to stop)")
-    app.main(host=host, port=port)
-    return 0
+    """Hand this process over to the dashboard, a program of its own: the core never imports it."""
+    print(f"PeacePulse dashboard on http://{host}:{port}/  (store: {db}; Ctrl+C to stop)", flush=True)
+    command = [sys.executable, "-m", "dashboard", "--host", host, "--port", str(port), "--db", str(db.resolve())]
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv replaces the process
 
 
 def cmd_serve(args) -> int:

@@ -15,7 +15,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.screenshots import chrome, free_port, settled
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -43,7 +42,7 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"the dashboard did not start; see {log.name}")
+                raise RuntimeError(f"the dashboard did not start; see {log.name}") from None
             time.sleep(0.3)
     yield url
     proc.terminate()

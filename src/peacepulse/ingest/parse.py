@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from ..kinds import Kind
-from ..kinds.cells import CONVENTION, DECIMALS, Code, Lookup, Number, Sql, number_sql
+from ..kinds.cells import CONVENTION, DECIMALS, Code, Number, Sql, number_sql
 from . import problems
 from .read import SEPARATORS, Table, _quoted
 

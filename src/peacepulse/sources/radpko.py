@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import Extract, TARGET_COLUMNS, as_path, connect, mission_sql, observations, problems
+from ._common import TARGET_COLUMNS, Extract, as_path, connect, mission_sql, observations, problems
 
 SOURCE = "RADPKO, Hunnicutt & Nomikos 2020 (radpko_bases_cc_y.csv)"
 TARGET_NOTE = (
