@@ -107,3 +107,11 @@ def test_a_file_of_nothing_but_repeats_points_each_to_its_first_line(db):
     assert report.problems[["line", "problem"]].values.tolist() == [
         [3, "Duplicate row: mission UNMISS, indicator FAT_TOTAL, period 2020 already appears on line 2."],
         [4, "Duplicate row: mission UNMISS, indicator FAT_TOTAL, period 2020 already appears on line 2."]]
+
+
+def test_line_numbers_stay_exact_deep_into_a_large_file(db):
+    """DuckDB reads big files in parallel; every reported line must still be the file's own."""
+    bad = {1_234: "oops", 77_777: "n/a", 199_999: "?"}
+    body = [f"UNMISS,CIV_CASUALTIES,2020-Q1,{bad.get(i, i % 50)},Sector {i}" for i in range(2, 200_002)]
+    report = upload(db, "big.csv", "mission,indicator,period,value,location\n" + "\n".join(body) + "\n")
+    assert report.problems[["line", "value"]].values.tolist() == [[line, text] for line, text in bad.items()]
