@@ -127,6 +127,23 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def _view_comments(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    return con.execute("""SELECT table_name, column_name, comment FROM duckdb_columns()
+                          WHERE comment IS NOT NULL AND NOT internal
+                            AND table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)""").fetchall()
+
+
+def _restore_view_comments(con: duckdb.DuckDBPyConnection, before: list[tuple[str, str, str]]) -> None:
+    """CREATE OR REPLACE VIEW drops the comments of the view's columns; a migration that adds a
+    column to a view then only has to comment the new one."""
+    now = {(view, column) for view, column, _ in _view_comments(con)}
+    columns = {(view, column) for view, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal").fetchall()}
+    for view, column, comment in before:
+        if (view, column) in columns and (view, column) not in now:
+            con.execute(f'COMMENT ON COLUMN "{view}"."{column}" IS ' + "'" + comment.replace("'", "''") + "'")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the numbered SQL migrations not yet recorded; return their names."""
     con.execute(
@@ -138,7 +155,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for version, name, sql in _migrations():
         if version in done:
             continue
+        comments = _view_comments(con)
         con.execute(sql)
+        _restore_view_comments(con, comments)
         con.execute("INSERT INTO schema_migration VALUES (?, ?, ?)", [version, name, datetime.now()])
         applied.append(name)
     return applied
