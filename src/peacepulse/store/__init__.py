@@ -127,21 +127,26 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def _view_comments(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
-    return con.execute("""SELECT table_name, column_name, comment FROM duckdb_columns()
-                          WHERE comment IS NOT NULL AND NOT internal
-                            AND table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)""").fetchall()
+def _view_comments(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str]]:
+    """(view, column, comment) for every commented public view and view column; column None is the view."""
+    return con.execute("""
+        SELECT view_name, NULL, comment FROM duckdb_views() WHERE NOT internal AND comment IS NOT NULL
+        UNION ALL
+        SELECT table_name, column_name, comment FROM duckdb_columns()
+        WHERE comment IS NOT NULL AND NOT internal
+          AND table_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)""").fetchall()
 
 
-def _restore_view_comments(con: duckdb.DuckDBPyConnection, before: list[tuple[str, str, str]]) -> None:
-    """CREATE OR REPLACE VIEW drops the comments of the view's columns; a migration that adds a
+def _restore_view_comments(con: duckdb.DuckDBPyConnection, before: list[tuple[str, str | None, str]]) -> None:
+    """CREATE OR REPLACE VIEW drops the comments of the view and its columns; a migration that adds a
     column to a view then only has to comment the new one."""
     now = {(view, column) for view, column, _ in _view_comments(con)}
-    columns = {(view, column) for view, column in con.execute(
-        "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal").fetchall()}
+    exists = {(view, None) for (view,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    exists |= set(con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal").fetchall())
     for view, column, comment in before:
-        if (view, column) in columns and (view, column) not in now:
-            con.execute(f'COMMENT ON COLUMN "{view}"."{column}" IS ' + "'" + comment.replace("'", "''") + "'")
+        if (view, column) in exists and (view, column) not in now:
+            target = f'VIEW "{view}"' if column is None else f'COLUMN "{view}"."{column}"'
+            con.execute(f"COMMENT ON {target} IS '" + comment.replace("'", "''") + "'")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
