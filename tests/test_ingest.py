@@ -114,3 +114,14 @@ def test_checking_one_file_works_while_an_analyst_reads_the_store(db):
         analyst.close()
     assert (dry.ok, dry.new, dry.written) == (True, 2, False)
     assert dry.message == "Would write: 2 new, 0 revised, 0 unchanged (indicators)."
+
+
+def test_an_observation_may_state_its_confidence(db):
+    report = upload(db, "obs.csv", "mission,indicator,period,value,confidence\nUNMISS,FAT_TOTAL,2020,3,High\n"
+                                   "UNMISS,FAT_TOTAL,2021,4,\n")
+    assert report.written, report.problems
+    rows = store.read_df(db, "SELECT period, coalesce(confidence, '(none)') AS c FROM observations ORDER BY period")
+    assert rows.values.tolist() == [["2020", "high"], ["2021", "(none)"]]
+    bad = upload(db, "obs.csv", "mission,indicator,period,value,confidence\nUNMISS,FAT_TOTAL,2022,3,sure\n")
+    assert bad.problems["problem"].tolist() == [
+        "'sure' is not an accepted confidence. Use one of: high, medium, low."]

@@ -5,10 +5,11 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from . import checks, warnings
-from .cells import INDICATOR, MISSION, NUMBER, PERIOD, SEX, TEXT, TOTAL_IF_EMPTY
+from .cells import INDICATOR, LOWER, MISSION, NUMBER, PERIOD, SEX, TEXT, TOTAL_IF_EMPTY
 from .spec import Column, Kind, row_check
 
 SEX_VALUES = ["total", "female", "male", "other"]
+CONFIDENCE = ["high", "medium", "low"]
 KEY = ("mission", "indicator", "period", "sex", "age", "location")
 
 
@@ -21,6 +22,7 @@ class ObservationRows(checks.CatalogueRows):
     numerator: Series[float] = pa.Field(nullable=True, ge=0)
     denominator: Series[float] = pa.Field(nullable=True, ge=0)
     sex: Series[str] = pa.Field(isin=SEX_VALUES)
+    confidence: Series[str] = pa.Field(nullable=True, isin=CONFIDENCE)
 
     @row_check("value", "{value} is outside 0-100, but this indicator is a percentage.")
     def percent_range(cls, df):
@@ -60,12 +62,14 @@ OBSERVATIONS = Kind(
         Column("denominator", NUMBER),
         Column("comment", TEXT),
         Column("source", TEXT),
+        Column("confidence", LOWER),
     ),
     model=ObservationRows,
     key=KEY,
     table="observation_revision",
     stored={c: c for c in ("mission", "indicator", "period", "period_type", "period_start", "period_end",
-                           "sex", "age", "location", "value", "numerator", "denominator", "comment", "source")},
+                           "sex", "age", "location", "value", "numerator", "denominator", "comment", "source",
+                           "confidence")},
     write="revision",
     current="observation_current",
     # observation_current holds the newest revision of each key, kept in the upload's own transaction.
