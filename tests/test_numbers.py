@@ -173,3 +173,14 @@ def test_real_observations_saved_the_european_way_read_back_identical(db, tmp_pa
                           on=["mission", "indicator", "period", "sex"], suffixes=("", "_original"))
     assert len(merged) == len(original)
     assert (merged["value"] == merged["value_original"]).all()
+
+
+def test_spaces_group_thousands_only_where_a_thousands_group_can_be(db):
+    report = upload(db, "obs.csv", "mission;indicator;period;value\nUNMISS;FAT_TOTAL;2019;1 234,5\n"
+                                   "UNMISS;FAT_TOTAL;2020;12\u00a0345\u00a0678\nUNMISS;FAT_TOTAL;2021;12 5\n")
+    assert report.problems[["line", "problem"]].values.tolist() == [
+        [4, "'12 5' is not a number. Give a number, or leave the row out if there is no value."]]
+    fixed = upload(db, "obs.csv", "mission;indicator;period;value\nUNMISS;FAT_TOTAL;2019;1 234,5\n"
+                                  "UNMISS;FAT_TOTAL;2020;12\u00a0345\u00a0678\n")
+    assert fixed.written
+    assert values(db) == [1234.5, 12345678.0]

@@ -26,9 +26,14 @@ CONVENTION = {"comma": "a decimal comma, as in 12,5 or 1.234,5",
               "point": "a decimal point, as in 12.5 or \"1,234.5\""}
 
 
+_GAP = r"[ \x{00A0}\x{202F}]"  # a space, no-break space or narrow no-break space
+
+
 def _cleaned(c: str) -> str:
-    # Spaces, no-break spaces and narrow no-break spaces group digits in many locales.
-    return f"replace(replace(replace({c}, ' ', ''), chr(160), ''), chr(8239), '')"
+    """Spaces that group digits by thousands, as many locales write them, are dropped; any
+    other space stays, so that '12 5' is refused rather than read as 125."""
+    grouped = rf"[+-]?[1-9]\d{{0,2}}({_GAP}\d{{3}})+([.,]\d+)?"
+    return f"CASE WHEN regexp_full_match({c}, '{grouped}') THEN regexp_replace({c}, '{_GAP}', '', 'g') ELSE {c} END"
 
 
 # Each convention: (plain form, grouped form, SQL turning the grouped form into a plain one).
