@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from ..kinds import Kind
 from ..kinds.spec import Rule
 from . import problems
-from .read import _quoted
+from .read import quote_name
 
 # Generic wording of pandera's built-in checks, used by a kind's Field(...) declarations.
 BUILT_IN = {
@@ -51,7 +51,7 @@ def _fields(template: str) -> set[str]:
 def _fetch(con: duckdb.DuckDBPyConnection, kind: Kind) -> pd.DataFrame:
     columns = list(kind.model.to_schema().columns)
     # Through Arrow: several times faster than fetchdf for text columns.
-    query = f"SELECT line, {', '.join(_quoted(c) for c in columns)} FROM upload_checked"
+    query = f"SELECT line, {', '.join(quote_name(c) for c in columns)} FROM upload_checked"
     frame = con.sql(query).to_arrow_table().to_pandas()
     # A line number, but NULL for most rows: the model takes it as a float.
     frame["key_first_line"] = frame["key_first_line"].astype("float64")
@@ -98,8 +98,8 @@ def _cells(con, kind: Kind, failures: pd.DataFrame) -> pd.DataFrame:
         wanted |= set(kind.key)
     present = set(con.execute("SELECT * FROM upload_checked LIMIT 0").fetchdf().columns)
     columns = sorted(c for c in wanted if c in present)
-    select = ", ".join(f"coalesce({_quoted(c + '__text')}, {_quoted(c)}::VARCHAR, '') AS {_quoted(c)}"
-                       if c + "__text" in present else f"coalesce({_quoted(c)}::VARCHAR, '') AS {_quoted(c)}"
+    select = ", ".join(f"coalesce({quote_name(c + '__text')}, {quote_name(c)}::VARCHAR, '') AS {quote_name(c)}"
+                       if c + "__text" in present else f"coalesce({quote_name(c)}::VARCHAR, '') AS {quote_name(c)}"
                        for c in columns)
     con.register("failed_lines", pd.DataFrame({"line": failures["line"].unique()}))
     try:

@@ -13,7 +13,7 @@ import pandas as pd
 from ..kinds import Kind
 from ..kinds.cells import CONVENTION, DECIMALS, Code, Number, Sql, number_sql
 from . import problems
-from .read import SEPARATORS, Table, _quoted
+from .read import SEPARATORS, Table, quote_name
 
 CATALOGUE = {"mission": "SELECT code, start_date, end_date FROM mission",
              "indicator": "SELECT code, measure, period_type FROM indicator"}
@@ -36,31 +36,31 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
     catalogue: dict[str, pd.DataFrame] = {}
     for column in kind.columns:
         name, parser, present = column.name, column.parse, column.name in table.columns
-        text = f"r.{_quoted(name)}" if present else "''"
+        text = f"r.{quote_name(name)}" if present else "''"
         if present:
-            items.append(f"{text} AS {_quoted(name + '__text')}")
+            items.append(f"{text} AS {quote_name(name + '__text')}")
         if isinstance(parser, Sql | Number):
             sql = (number_sql(text, decimal) if isinstance(parser, Number)
                    else parser.expression.format(c=text))
             if name in table.numbers:
-                sql = f"coalesce(r.{_quoted(name + '__number')}, {sql})"
-            items.append(f"{sql} AS {_quoted(name)}")
+                sql = f"coalesce(r.{quote_name(name + '__number')}, {sql})"
+            items.append(f"{sql} AS {quote_name(name)}")
             first = sql
         elif not present:
-            items += [f"NULL::{kind_} AS {_quoted(out)}" for out, kind_ in parser.outputs(name).items()]
+            items += [f"NULL::{kind_} AS {quote_name(out)}" for out, kind_ in parser.outputs(name).items()]
             continue
         else:
             if isinstance(parser, Code) and parser.catalogue not in catalogue:
                 catalogue[parser.catalogue] = con.execute(CATALOGUE[parser.catalogue]).fetchdf()
-            texts = con.execute(f"SELECT DISTINCT {_quoted(name)} AS text FROM upload_raw").fetchdf()["text"]
+            texts = con.execute(f"SELECT DISTINCT {quote_name(name)} AS text FROM upload_raw").fetchdf()["text"]
             found = parser.table(texts.astype(object), catalogue)
             found.columns = [c.format(name=name) for c in found.columns]
             view = f"lookup_{name}"
             con.register(view, found)
             alias = f"l_{name}"
             joins.append(f"LEFT JOIN {view} {alias} ON {alias}.text = {text}")
-            items += [f"{alias}.{_quoted(out)}::{kind_} AS {_quoted(out)}" for out, kind_ in parser.outputs(name).items()]
-            first = f"{alias}.{_quoted(name)}"
+            items += [f"{alias}.{quote_name(out)}::{kind_} AS {quote_name(out)}" for out, kind_ in parser.outputs(name).items()]
+            first = f"{alias}.{quote_name(name)}"
             if isinstance(parser, Code):
                 continue
         if present and parser.message:
@@ -72,8 +72,8 @@ def _repeated_keys(kind: Kind) -> str:
     """``upload_checked``: the parsed rows with ``key_first_line``, the first line holding the
     same key, for rows whose key repeats (else NULL). Grouping keeps it cheap: only repeated
     keys, usually none, are joined back to their rows, when the rows are read."""
-    key = ", ".join(_quoted(k) for k in kind.key)
-    complete = " AND ".join(f"{_quoted(k)} IS NOT NULL" for k in kind.key)
+    key = ", ".join(quote_name(k) for k in kind.key)
+    complete = " AND ".join(f"{quote_name(k)} IS NOT NULL" for k in kind.key)
     return f"""
         CREATE OR REPLACE TEMP TABLE upload_repeats AS
         SELECT {key}, min(line) AS key_first_line FROM upload_typed WHERE {complete}
@@ -85,8 +85,8 @@ def _repeated_keys(kind: Kind) -> str:
 def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tuple[str, str]) -> list[dict]:
     """Fill ``upload_typed``; return the problems of cells that are empty or do not parse."""
     items, joins, bad = _outputs(con, kind, table, decimal[0])
-    flags = [f"{sql} AS {_quoted(name + '__bad')}" for name, sql in bad.items()]
-    derived = ", ".join(f"{sql} AS {_quoted(name)}" for name, sql in kind.derived.items())
+    flags = [f"{sql} AS {quote_name(name + '__bad')}" for name, sql in bad.items()]
+    derived = ", ".join(f"{sql} AS {quote_name(name)}" for name, sql in kind.derived.items())
     parsed = f"SELECT r.line, {', '.join(items + flags)} FROM upload_raw r {' '.join(joins)}"
     if derived:
         parsed = f"SELECT * REPLACE ({derived}) FROM ({parsed})"
@@ -105,7 +105,7 @@ def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tup
 def _empty_cells(con, kind: Kind) -> list[dict]:
     found = []
     for name in kind.required:
-        lines = con.execute(f"SELECT line FROM upload_typed WHERE {_quoted(name + '__text')} = ''").fetchall()
+        lines = con.execute(f"SELECT line FROM upload_typed WHERE {quote_name(name + '__text')} = ''").fetchall()
         found += [problems.problem(line, name, "", f"{name} is empty; every row needs one.") for (line,) in lines]
     return found
 
@@ -114,10 +114,10 @@ def _unparsed(con, kind: Kind, bad: dict[str, str], decimal: tuple[str, str]) ->
     (used, why), found = decimal, []
     other = next(d for d in DECIMALS if d != used)
     for name in bad:
-        parser, text = next(c.parse for c in kind.columns if c.name == name), _quoted(name + "__text")
+        parser, text = next(c.parse for c in kind.columns if c.name == name), quote_name(name + "__text")
         fits_other = number_sql(text, other) + " IS NOT NULL" if isinstance(parser, Number) else "false"
         rows = con.execute(f"SELECT line, {text}, {fits_other} FROM upload_typed "
-                           f"WHERE {_quoted(name + '__bad')}").fetchall()
+                           f"WHERE {quote_name(name + '__bad')}").fetchall()
         for line, cell, other_fits in rows:
             message = parser.other_convention if other_fits else parser.message
             found.append(problems.problem(line, name, cell, message.format(
@@ -131,10 +131,10 @@ def _mixed_conventions(con, numbers: list[str], decimal: tuple[str, str]) -> lis
     (used, why), found = decimal, []
     other = next(d for d in DECIMALS if d != used)
     for name in numbers:
-        text = _quoted(name + "__text")
+        text = quote_name(name + "__text")
         count, line, example = con.execute(
             f"SELECT count(*), min(line), arg_min({text}, line) FROM upload_typed "
-            f"WHERE {_quoted(name + '__bad')} AND {number_sql(text, other)} IS NOT NULL").fetchall()[0]
+            f"WHERE {quote_name(name + '__bad')} AND {number_sql(text, other)} IS NOT NULL").fetchall()[0]
         if count:
             found.append(problems.problem(1, name, "", (
                 f"This file was read with {CONVENTION[used]}, because {why}, but {count:,} "

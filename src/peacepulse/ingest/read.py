@@ -75,7 +75,7 @@ def _names(header: list[str]) -> list[str]:
     return names
 
 
-def _quoted(name: str) -> str:
+def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -88,9 +88,9 @@ def _view(con, number: int, names: list[str], line: str, numbers: frozenset[str]
     """``upload_raw_<number>``: the trimmed cells of ``upload_cells_<number>``, blank rows left out,
     and for each column in ``numbers`` its cells that a workbook stores as numbers (from n<i>)."""
     kept = [(i, n) for i, n in enumerate(names) if n and not n.startswith("unnamed:")]
-    cells = ", ".join([f"{_trimmed(i)} AS {_quoted(n)}" for i, n in kept]
-                      + [f"n{i} AS {_quoted(n + '__number')}" for i, n in kept if n in numbers])
-    blank = " AND ".join(f"{_quoted(n)} = ''" for _, n in kept) or "false"
+    cells = ", ".join([f"{_trimmed(i)} AS {quote_name(n)}" for i, n in kept]
+                      + [f"n{i} AS {quote_name(n + '__number')}" for i, n in kept if n in numbers])
+    blank = " AND ".join(f"{quote_name(n)} = ''" for _, n in kept) or "false"
     con.execute(f"""CREATE OR REPLACE TEMP VIEW upload_raw_{number} AS
                     SELECT * FROM (SELECT {line} AS line, {cells} FROM upload_cells_{number})
                     WHERE NOT ({blank})""")

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import duckdb
 
 from ..kinds import Kind
-from .read import _quoted
+from .read import quote_name
 
 
 def now() -> datetime:
@@ -21,19 +21,19 @@ def now() -> datetime:
 
 def stage(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
     """Fill ``staged`` with the parsed rows, each with its change; return the counts."""
-    key = ", ".join(_quoted(k) for k in kind.key)
-    same = " AND ".join(f"c.{_quoted(col)} IS NOT DISTINCT FROM s.{_quoted(col)}" for col in kind.compared)
+    key = ", ".join(quote_name(k) for k in kind.key)
+    same = " AND ".join(f"c.{quote_name(col)} IS NOT DISTINCT FROM s.{quote_name(col)}" for col in kind.compared)
     revision = "c.revision" if kind.write == "revision" else "NULL::INTEGER"
-    incoming = ", ".join(f"{_quoted(parsed)} AS {_quoted(stored)}" for stored, parsed in kind.stored.items())
+    incoming = ", ".join(f"{quote_name(parsed)} AS {quote_name(stored)}" for stored, parsed in kind.stored.items())
     context = [c for c in con.execute("SELECT * FROM upload_typed LIMIT 0").fetchdf().columns
                if c not in kind.stored and c not in kind.stored.values() and not c.endswith(("__text", "__bad"))]
-    extra = "".join(f", {_quoted(c)}" for c in context)
-    current = f"(SELECT {key}, {', '.join(_quoted(c) for c in kind.compared)}" + (
+    extra = "".join(f", {quote_name(c)}" for c in context)
+    current = f"(SELECT {key}, {', '.join(quote_name(c) for c in kind.compared)}" + (
         ", revision" if kind.write == "revision" else "") + f" FROM {kind.compared_with})"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE staged AS
         SELECT s.*, {revision} AS old_revision,
-               CASE WHEN c.{_quoted(kind.key[0])} IS NULL THEN 'new'
+               CASE WHEN c.{quote_name(kind.key[0])} IS NULL THEN 'new'
                     WHEN {same} THEN 'unchanged' ELSE 'revised' END AS change
         FROM (SELECT {incoming}{extra} FROM upload_typed) s
         LEFT JOIN {current} c USING ({key})""")
@@ -43,14 +43,14 @@ def stage(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
 
 def write(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> None:
     """Write the staged rows that are new or revised, as batch ``batch_id``."""
-    columns = ", ".join(_quoted(c) for c in kind.stored)
+    columns = ", ".join(quote_name(c) for c in kind.stored)
     if kind.write == "revision":
         con.execute(f"""INSERT INTO {kind.table} BY NAME
                         SELECT {columns}, coalesce(old_revision, 0) + 1 AS revision, {batch_id} AS batch_id,
                                ?::TIMESTAMP AS recorded_at
                         FROM staged WHERE change <> 'unchanged'""", [now()])
     else:
-        key = " AND ".join(f"t.{_quoted(k)} = s.{_quoted(k)}" for k in kind.key)
+        key = " AND ".join(f"t.{quote_name(k)} = s.{quote_name(k)}" for k in kind.key)
         con.execute(f"DELETE FROM {kind.table} t USING staged s WHERE s.change = 'revised' AND {key}")
         con.execute(f"INSERT INTO {kind.table} BY NAME SELECT {columns}, {batch_id} AS batch_id "
                     "FROM staged WHERE change <> 'unchanged'")
