@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-from peacepulse.periods import parse_period
 
 from peacepulse import outliers
+from peacepulse.kinds.periods import parse_period
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "real"
