@@ -1,4 +1,6 @@
-"""The outlier rule: a value judged against its neighbours in the same series, in DuckDB SQL."""
+"""The outlier rule: a value judged against its neighbours in the same series, in DuckDB SQL.
+
+Each of the three tests (distance, factor, sign) has cases that must fire and cases that must not."""
 from __future__ import annotations
 
 from datetime import date
@@ -40,6 +42,9 @@ def test_out003_level_shift_flags_nothing() -> None:
     # Chosen: not even the point of the shift, whose neighbours straddle both levels.
     assert flagged_values([10, 10, 10, 10, 50, 50, 50, 50]) == []
     assert flagged_values([10, 10, 10, 10, 50, 10, 10, 10]) == [50]
+    # Nor by the factor test, up or down a whole order of magnitude.
+    assert flagged_values([10, 10, 10, 10, 100, 100, 100, 100]) == []
+    assert flagged_values([100, 100, 100, 100, 10, 10, 10, 10]) == []
 
 
 def test_out004_newest_value_judged_against_the_ones_before() -> None:
@@ -70,6 +75,60 @@ def test_out008_small_counts_need_a_real_jump() -> None:
 
 def test_out009_drop_towards_zero_fires() -> None:
     assert flagged_values([1200, 1250, 1230, 120, 1240, 1260, 1210]) == [120]
+
+
+def test_out013_small_count_noise_does_not_fire() -> None:
+    assert flagged_values([0, 1, 0, 2, 1, 3]) == []
+    assert flagged_values([1, 0, 2, 0, 1, 0, 3, 1]) == []
+
+
+def test_out014_tenth_of_the_level_in_a_noisy_positive_series_fires() -> None:
+    # The neighbours' MAD is wide (392, scale 581): by distance alone 346 scores only 5.4.
+    out = flagged(_series([1034, 2768, 346, 3492, 3704, 3884]))
+    assert out["value"].tolist() == [346]
+    assert out["score"].iloc[0] < outliers.THRESHOLD
+    assert flagged_values([1034, 2768, 3460, 3492, 3704, 3884]) == []
+
+
+def test_out015_newest_value_eight_times_its_noisy_neighbours_fires() -> None:
+    # Neighbours 100, 1000, 300: the distance score of 2500 is 7.4, under THRESHOLD; the factor is 8.3.
+    assert flagged_values([500, 100, 1000, 300, 2500]) == [2500]
+    assert flagged_values([500, 100, 1000, 300, 1500]) == []
+
+
+def test_out016_volatile_positive_series_within_the_factor_does_not_fire() -> None:
+    assert flagged_values([40, 150, 60, 200, 90, 170, 30, 160]) == []
+
+
+def test_out017_factor_needs_a_difference_of_one_unit() -> None:
+    assert flagged_values([0.5, 0.6, 0.5, 0.05, 0.6, 0.5]) == []
+    assert flagged_values([5, 6, 5, 0.5, 6, 5]) == [0.5]
+
+
+def test_out018_factor_is_not_applied_to_windows_holding_a_zero() -> None:
+    # Median 1 of 0, 1, 2, 1, 2, 0: 8 is eight times it but only 7 units away (the distance test needs more than 8).
+    assert flagged_values([0, 1, 2, 8, 1, 2, 0]) == []
+    assert flagged_values([1, 1, 2, 8, 1, 2, 1]) == [8]
+
+
+def test_out019_low_value_at_either_end_is_not_judged() -> None:
+    # Missions start and end part-way through a year: a low first or last period is expected.
+    assert flagged_values([346, 3492, 3704, 3884, 3300, 3600]) == []
+    assert flagged_values([3492, 3704, 3884, 3300, 3600, 346]) == []
+    assert flagged_values([3492, 3704, 3884, 3300, 3600, 0]) == []
+    # Only a low one: a high newest value is judged (test_out004), and so is a negative one (test_out020).
+    assert flagged_values([3492, 3704, 3884, 3300, 3600, 34920]) == [34920]
+
+
+def test_out020_sign_flip_in_a_positive_rate_series_fires() -> None:
+    assert flagged_values([0.4, 0.7, 0.5, -0.6, 0.5, 0.8]) == [-0.6]
+    assert flagged_values([0.4, 0.7, 0.5, 0.6, 0.5, -0.8]) == [-0.8]
+    assert flagged_values([0.4, 0.7, 0.5, 0.6, 0.5, 0.8]) == []
+
+
+def test_out021_negative_value_where_negatives_are_usual_or_the_level_is_zero_does_not_fire() -> None:
+    assert flagged_values([0.4, -0.7, 0.5, -0.6, 0.5, 0.8]) == []
+    assert flagged_values([0, 0, 0, -0.5, 0, 0]) == []
 
 
 def test_out010_series_are_judged_apart_and_columns_pass_through() -> None:
