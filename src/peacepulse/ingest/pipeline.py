@@ -19,6 +19,9 @@ from ..kinds import KINDS, detect
 from . import check, parse, problems, read, warn, write
 
 Progress = Callable[[str], None]
+# DuckDB keeps temporary tables in memory up to its limit (80 % of the machine by default) and
+# spills the rest to disk; an upload stays within this whatever its size.
+MEMORY_LIMIT = "384MB"
 
 
 @dataclass
@@ -103,12 +106,14 @@ def _one(con, number: int, name: str, content: bytes, table: read.Table | str, k
     convention = parse.decimal_for(table, decimal)
     report.decimal = convention[0]
     found += parse.parse(con, kind, table, convention)
+    con.execute(f"DROP VIEW upload_raw; DROP VIEW upload_raw_{number}; DROP TABLE upload_cells_{number}")
     found += check.check(con, kind)
     if any(p["severity"] == "error" for p in found):
         report.problems = problems.frame(found)
         return report
     progress(f"{name}: comparing {_plural(table.rows, 'row')} with the store")
     counts = write.stage(con, kind)
+    con.execute("DROP VIEW upload_checked; DROP TABLE upload_repeats; DROP TABLE upload_typed")
     report.new, report.revised, report.unchanged = counts["new"], counts["revised"], counts["unchanged"]
     report.problems = problems.frame(found + warn.warnings(con, kind))
     if write_rows and report.new + report.revised:
@@ -151,6 +156,7 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
     tables: list[read.Table | str] = []
 
     def load(con) -> None:
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         for number, (name, content) in enumerate(files):
             progress(f"{name}: reading")
             tables.append(_read(con, number, name, content))

@@ -9,6 +9,7 @@ Python's csv module instead, which says exactly which line is malformed. Cells o
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -39,16 +40,21 @@ class Table:
     numbers: frozenset[str] = frozenset()  # columns with cells a workbook stores as numbers
 
 
-def _text(content: bytes) -> tuple[bytes, str]:
-    """The content as UTF-8 bytes, and its text; Windows-1252 files are converted."""
+def _utf8(content: bytes) -> bytes:
+    """The content as UTF-8 without a BOM; Windows-1252 files are converted.
+
+    UTF-8 is checked piece by piece, so a big file is never held twice as text."""
     if b"\x00" in content:
         raise FileProblem("This does not look like a text file. Upload a CSV or an .xlsx workbook.")
+    content = content.removeprefix(b"\xef\xbb\xbf")
+    decoder, step = codecs.getincrementaldecoder("utf-8")(), 1 << 20
     try:
-        text = content.decode("utf-8-sig")
-        return content.removeprefix(b"\xef\xbb\xbf"), text
+        for start in range(0, len(content), step):
+            decoder.decode(content[start:start + step])
+        decoder.decode(b"", final=True)
+        return content
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-        return text.encode("utf-8"), text
+        return content.decode("cp1252", errors="replace").encode("utf-8")
 
 
 def _header(data: bytes) -> tuple[int, int, str, list[str]]:
@@ -106,10 +112,10 @@ def _load_rows(con, number: int, names: list[str], rows: pd.DataFrame,
     _view(con, number, names, "line", numbers)
 
 
-def _strictly(con, number: int, text: str, sep: str, names: list[str], header_line: int) -> None:
+def _strictly(con, number: int, data: bytes, sep: str, names: list[str], header_line: int) -> None:
     """The careful path: every record keeps its line, and a malformed one is named."""
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        records = list(csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=sep))
     except csv.Error as err:
         raise FileProblem(f"The file is not a well-formed table: {err}.") from err
     width = len(names)
@@ -141,18 +147,18 @@ def _fast(con, number: int, data: bytes, sep: str, names: list[str], header_line
 
 
 def _read_csv(con, number: int, content: bytes) -> Table:
-    data, text = _text(content)
+    data = _utf8(content)
     header_line, body_start, sep, header = _header(data)
     names = _names(header)
     body = data[body_start:].rstrip(b"\r\n ")
     # DuckDB skips empty lines, which would shift the line numbers of the rows after them.
     if not body or b"\n\n" in body or b"\n\r\n" in body:
-        _strictly(con, number, text, sep, names, header_line)
+        _strictly(con, number, data, sep, names, header_line)
     else:
         try:
             _fast(con, number, data, sep, names, header_line)
         except duckdb.Error:
-            _strictly(con, number, text, sep, names, header_line)
+            _strictly(con, number, data, sep, names, header_line)
     return Table(_present(names), _count(con, number), sep)
 
 
