@@ -9,6 +9,7 @@ from pathlib import Path
 import dash
 import plotly
 import pytest
+from dash.exceptions import PreventUpdate
 
 from dashboard import components
 from dashboard.app import app
@@ -98,7 +99,7 @@ def _contents(text: bytes) -> str:
 def test_pag005_upload_rejects_oversize_files_on_the_server(demo_db, within_app, monkeypatch) -> None:
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
     monkeypatch.setattr(upload, "MAX_BYTES", 10)
-    report, pending, disabled, *_ = upload.dry_run(_contents(b"mission,indicator,period,value\n"), "big.csv")
+    report, pending, disabled, *_ = upload.dry_run(_contents(b"mission,indicator,period,value\n"), "", "big.csv")
     assert "the limit here is" in json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
     assert pending is None and disabled
 
@@ -107,11 +108,13 @@ def test_pag006_upload_dry_run_keeps_the_file_in_the_browser(demo_db, within_app
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
     before = store.data_version(demo_db)
     csv = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2031,1\n"
-    _, pending, disabled, *_ = upload.dry_run(_contents(csv), "one.csv")
-    assert not disabled and base64.b64decode(pending["content"]) == csv
+    _, pending, disabled, *_ = upload.dry_run(_contents(csv), "", "one.csv")
+    assert not disabled and pending["ready"] and base64.b64decode(pending["content"]) == csv
     assert store.data_version(demo_db) == before
-    bad = upload.dry_run(_contents(b"mission,indicator,period,value\nNOPE,FAT_MALICIOUS,2031,x\n"), "bad.csv")
-    assert bad[1] is None and bad[2] is True
+    bad = upload.dry_run(_contents(b"mission,indicator,period,value\nNOPE,FAT_MALICIOUS,2031,x\n"), "", "bad.csv")
+    assert bad[1]["ready"] is False and bad[2] is True
+    with pytest.raises(PreventUpdate):  # a file with errors can be looked at again, never committed
+        upload.commit(1, bad[1])
 
 
 def test_pag007_query_strings_drop_unset_values() -> None:
@@ -135,11 +138,11 @@ def test_pag009_upload_shows_the_first_problems_a_count_and_the_full_report(demo
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
     rows = "".join(f"NOPE,FAT_MALICIOUS,{1000 + i},1\n" for i in range(1200))
     report, pending, disabled, *_ = upload.dry_run(_contents(b"mission,indicator,period,value\n" + rows.encode()),
-                                                   "many.csv")
+                                                   "", "many.csv")
     text = json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
     assert "Showing the first 1,000 of 1,200 problems; the report below lists them all." in text
     assert text.count("Unknown mission code 'NOPE'") == upload.SHOWN
-    assert pending is None and disabled
+    assert not pending["ready"] and disabled
     link = _find(report, "upl-download")
     assert link.download == "many-problems.csv"
     full = base64.b64decode(link.href.split(",", 1)[1]).decode()
@@ -151,10 +154,10 @@ def test_pag009b_upload_groups_warnings_and_takes_the_chosen_decimal(demo_db, wi
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
     rows = "".join(f"MINUSMA,FAT_MALICIOUS,{2030 + i},\"0,5\"\n" for i in range(5))
     content = _contents(b"mission,indicator,period,value\n" + rows.encode())
-    refused, *_ = upload.dry_run(content, "late.csv", "")
+    refused, kept, *_ = upload.dry_run(content, "", "late.csv")
     assert "does not fit how this file writes numbers" in json.dumps(refused.to_plotly_json(),
                                                                      cls=plotly.utils.PlotlyJSONEncoder)
-    report, pending, disabled, *_ = upload.dry_run(content, "late.csv", "comma")
+    report, pending, disabled, *_ = upload.dry_run(None, "comma", None, kept)  # the choice alone re-checks
     text = json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     assert "MINUSMA: 5 rows (lines 2–6) are after the mission ended on 2023-12-31." in text
     assert pending["decimal"] == "comma" and not disabled

@@ -1,7 +1,8 @@
 """Upload: drop a CSV or .xlsx, read the dry-run report, then commit it to the store.
 
 The file's bytes wait in the browser (a dcc.Store) between the dry run and the commit,
-so the server keeps no state between requests.
+or a second check with another decimal convention, so the server keeps no state between
+requests.
 """
 from __future__ import annotations
 
@@ -74,14 +75,19 @@ def _report(report: ingest.Report) -> html.Div:
 
 @callback(Output("upl-report", "children"), Output("upl-pending", "data"), Output("upl-commit", "disabled"),
           Output("upl-result", "children"), Output("upl-file", "contents"),
-          Input("upl-file", "contents"), State("upl-file", "filename"), State("upl-decimal", "value"),
-          prevent_initial_call=True)
-def dry_run(contents: str | None, file_name: str | None, decimal: str | None = ""):
-    if not contents:
+          Input("upl-file", "contents"), Input("upl-decimal", "value"), State("upl-file", "filename"),
+          State("upl-pending", "data"), prevent_initial_call=True)
+def dry_run(contents: str | None, decimal: str | None, file_name: str | None, pending: dict | None = None):
+    """Check the dropped file; choosing another decimal convention checks the last file again."""
+    if contents:
+        file_name, encoded = file_name, contents.split(",", 1)[-1]
+    elif pending:
+        file_name, encoded = pending["file_name"], pending["content"]
+    else:
         raise PreventUpdate
     try:
-        content = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error):
+        content = base64.b64decode(encoded, validate=True)
+    except binascii.Error:
         return alert("The file could not be read from the browser. Try again."), None, True, None, None
     if len(content) > MAX_BYTES:
         return alert(f"{file_name} is {len(content) / 2**20:.1f} MB; the limit here is {MAX_BYTES // 2**20} MB. "
@@ -91,16 +97,15 @@ def dry_run(contents: str | None, file_name: str | None, decimal: str | None = "
     if not isinstance(report, ingest.Report):
         return report, None, True, None, None
     ready = report.ok and report.new + report.revised > 0
-    pending = ({"file_name": file_name, "content": contents.split(",", 1)[1], "decimal": decimal or None}
-               if ready else None)
-    return _report(report), pending, not ready, None, None
+    kept = {"file_name": file_name, "content": encoded, "decimal": decimal or None, "ready": ready}
+    return _report(report), kept, not ready, None, None
 
 
 @callback(Output("upl-result", "children", allow_duplicate=True), Output("upl-pending", "data", allow_duplicate=True),
           Output("upl-commit", "disabled", allow_duplicate=True), Input("upl-commit", "n_clicks"),
           State("upl-pending", "data"), prevent_initial_call=True)
 def commit(_: int | None, pending: dict | None):
-    if not pending:
+    if not pending or not pending.get("ready"):
         raise PreventUpdate
     content = base64.b64decode(pending["content"])
     report = guarded(ingest.ingest_upload)(db(), pending["file_name"], content, commit=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 
 from peacepulse import store
@@ -16,6 +17,20 @@ def _upload(browser, path: Path) -> None:
     browser.driver.find_element(By.CSS_SELECTOR, "#upl-file input[type=file]").send_keys(str(path))
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-message"))
     browser.settle()
+
+
+def _click(browser, element) -> None:
+    """Click once the loading overlay that follows a check has gone."""
+    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    browser.wait_for(lambda: _clicked(element))
+
+
+def _clicked(element) -> bool:
+    try:
+        element.click()
+        return True
+    except ElementClickInterceptedException:
+        return False
 
 
 def _grid_column(browser, grid_id: str, column: str) -> list[str]:
@@ -58,7 +73,7 @@ def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, demo_d
     assert browser.driver.find_element(By.ID, "upl-new").text == "1"
     commit = browser.driver.find_element(By.ID, "upl-commit")
     assert commit.is_enabled()
-    commit.click()
+    _click(browser, commit)
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
     assert store.read_df(demo_db, "SELECT count(*) AS n FROM series WHERE mission = ? AND indicator = ? AND period = ?",
                          [s["mission"], s["indicator"], s["new_period"]])["n"].iloc[0] == 1
@@ -69,3 +84,31 @@ def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, demo_d
               if t.get("meta", {}).get("indicator") == s["indicator"] and t["meta"]["role"] == "value"]
     points = {c[0]: y for t in traces for c, y in zip(t["customdata"], t["y"])}
     assert points.get(s["new_period"]) == pytest.approx(value)
+
+
+def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, demo_db: Path, tmp_path: Path) -> None:
+    """A comma-separated file with quoted decimal commas: refused as written, with the full
+    report offered for download; read right once 'Decimal comma' is chosen, then committed."""
+    upload = tmp_path / "decimal-commas.csv"
+    upload.write_text('mission,indicator,period,value,source\nUNMISS,UNIF_WOMEN_SHARE,2031,"0,125",Browser test\n'
+                      'UNMISS,UNIF_WOMEN_SHARE,2032,"12,5",Browser test\n')
+    _upload(browser, upload)
+    assert "alert-danger" in browser.driver.find_element(By.ID, "upl-message").get_attribute("class")
+    problems = _grid_column(browser, "upl-problems", "problem")
+    assert any("does not fit how this file writes numbers" in p for p in problems)
+    link = browser.driver.find_element(By.ID, "upl-download")
+    assert link.get_attribute("download") == "decimal-commas-problems.csv"
+    assert link.get_attribute("href").startswith("data:text/csv")
+
+    # choosing the convention checks the same file again
+    _click(browser, browser.driver.find_element(By.XPATH, "//*[@id='upl-decimal']//label[contains(., 'Decimal comma')]"))
+    browser.wait_for(lambda: "alert-danger" not in browser.driver.find_element(By.ID, "upl-message")
+                     .get_attribute("class"))
+    browser.settle()
+    assert browser.driver.find_element(By.ID, "upl-new").text == "2"
+    _click(browser, browser.driver.find_element(By.ID, "upl-commit"))
+    browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
+    stored = store.read_df(demo_db, """SELECT period, value FROM observations WHERE mission = 'UNMISS'
+                                        AND indicator = 'UNIF_WOMEN_SHARE' AND period IN ('2031', '2032')
+                                        ORDER BY period""")
+    assert stored.values.tolist() == [["2031", 0.125], ["2032", 12.5]]
