@@ -44,8 +44,8 @@ def test_a_decimal_comma_in_a_comma_file_is_refused_not_read_as_thousands(db):
     assert not report.written
     assert problem_at(report, 2, "value") == (
         "'0,125' does not fit how this file writes numbers: it was read with a decimal point, as in 12.5 "
-        "or \"1,234.5\", because it is comma-separated. Write it that way, or choose the other convention "
-        "with --decimal comma.")
+        "or \"1,234.5\", because it is comma-separated. Write it that way, or choose the decimal comma "
+        "for this upload (--decimal comma).")
     assert problem_at(report, 3, "value").startswith("'12,5' does not fit how this file writes numbers")
 
 
@@ -56,8 +56,8 @@ def test_a_file_that_mixes_both_conventions_is_refused_with_one_clear_message(db
     assert report.problems[["line", "column"]].values.tolist() == [[1, "value"], [3, "value"]]
     assert problem_at(report, 1, "value") == (
         "This file was read with a decimal comma, as in 12,5 or 1.234,5, because it is semicolon-separated, "
-        "but 1 cell of value use a decimal point, as in 12.5 or \"1,234.5\" (first on line 3: '12.5'). "
-        "Write every number the same way, or choose the convention with --decimal point.")
+        "but 1 cell of value uses a decimal point, as in 12.5 or \"1,234.5\" (first on line 3: '12.5'). "
+        "Write every number the same way, or choose the decimal point for this upload (--decimal point).")
     assert problem_at(report, 3, "value").startswith(
         "'12.5' does not fit how this file writes numbers: it was read with a decimal comma")
 

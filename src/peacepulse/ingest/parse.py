@@ -138,7 +138,8 @@ def _mixed_conventions(con, numbers: list[str], decimal: tuple[str, str]) -> lis
         if count:
             found.append(problems.problem(1, name, "", (
                 f"This file was read with {CONVENTION[used]}, because {why}, but {count:,} "
-                f"{'cell' if count == 1 else 'cells'} of {name} use {CONVENTION[other]} (first on line {line}: "
-                f"'{example}'). Write every number the same way, or choose the convention with "
-                f"--decimal {other}.")))
+                f"{'cell' if count == 1 else 'cells'} of {name} {'uses' if count == 1 else 'use'} {CONVENTION[other]} "
+                f"(first on line {line}: "
+                f"'{example}'). Write every number the same way, or choose the decimal {other} for this "
+                f"upload (--decimal {other}).")))
     return found

@@ -76,8 +76,8 @@ class Number:
 
     message: str = "'{text}' is not a number. Give a number, or leave the row out if there is no value."
     other_convention: str = ("'{text}' does not fit how this file writes numbers: it was read with "
-                             "{convention}, because {why}. Write it that way, or choose the other "
-                             "convention with --decimal {other}.")
+                             "{convention}, because {why}. Write it that way, or choose the decimal "
+                             "{other} for this upload (--decimal {other}).")
     type: str = "DOUBLE"
 
     def outputs(self, name: str) -> dict[str, str]:
