@@ -22,7 +22,7 @@ from peacepulse.ingest import problems
 dash.register_page(__name__, path="/upload", name="Upload", title="PeacePulse · Upload", order=5)
 MAX_BYTES = 20 * 1024 * 1024
 SHOWN = 1000  # problem lines sent to the page's table; the downloadable report lists every one
-PROBLEM_COLUMNS = [{"field": "line", "maxWidth": 90}, {"field": "column"}, {"field": "rows", "maxWidth": 90},
+PROBLEM_COLUMNS = [{"field": "line", "maxWidth": 90}, {"field": "column", "maxWidth": 160}, {"field": "rows", "maxWidth": 90},
                    {"field": "problem", "flex": 1, "minWidth": 320, "wrapText": True, "autoHeight": True},
                    {"field": "severity", "maxWidth": 120}]
 DECIMALS = {"": "As the file says (a comma in semicolon-separated files, else a point)",
