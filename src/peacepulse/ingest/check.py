@@ -66,15 +66,20 @@ def _failures(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["line", "rule", "column"])
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases.dropna(subset=["index"])
-    frame_level = cases["schema_context"] == "DataFrameSchema"
     cases = cases.drop_duplicates(["index", "schema_context", "column", "check_number"])
-    rows = []
-    for case in cases[frame_level].drop_duplicates(["index", "check_number"]).itertuples():
-        rule = schema.checks[int(case.check_number)].error
-        rows.append((int(case.index), rule, rule.column))
-    for case in cases[~frame_level].itertuples():
-        check = schema.columns[case.column].checks[int(case.check_number)]
-        rows.append((int(case.index), check, case.column))
+    # Plain Python lists: iterating Arrow-backed columns one cell at a time is slow.
+    lines, contexts, columns, numbers = (cases[c].to_numpy(dtype=object).tolist()
+                                         for c in ("index", "schema_context", "column", "check_number"))
+    rows, seen = [], set()
+    for line, context, column, number in zip(lines, contexts, columns, numbers):
+        if context == "DataFrameSchema":
+            if (line, number) in seen:  # reported once per column of the frame; once is enough
+                continue
+            seen.add((line, number))
+            rule = schema.checks[int(number)].error
+            rows.append((int(line), rule, rule.column))
+        else:
+            rows.append((int(line), schema.columns[column].checks[int(number)], column))
     # object dtype keeps each Rule as it is; a string column would make it a plain str.
     return pd.DataFrame(rows, columns=["line", "rule", "column"], dtype=object).drop_duplicates(["line", "column"])
 
@@ -103,10 +108,10 @@ def _cells(con, kind: Kind, failures: pd.DataFrame) -> pd.DataFrame:
                        for c in columns)
     con.register("failed_lines", pd.DataFrame({"line": failures["line"].unique()}))
     try:
-        cells = con.sql(f"SELECT line, {select} FROM upload_checked SEMI JOIN failed_lines USING (line)"
-                        ).to_arrow_table().to_pandas().set_index("line")
+        rows = con.execute(f"SELECT line, {select} FROM upload_checked SEMI JOIN failed_lines USING (line)").fetchall()
     finally:
         con.unregister("failed_lines")
+    cells = pd.DataFrame(rows, columns=["line", *columns], dtype=object).set_index("line")
     for name in (n for n in wanted if n.startswith("closest_")):
         column = name.removeprefix("closest_")
         known = con.execute(f"SELECT code FROM {column}").fetchdf()["code"].tolist()
@@ -122,6 +127,7 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[dict]:
     failures = _failures(kind, _fetch(con, kind))
     if failures.empty:
         return []
-    cells = _cells(con, kind, failures).to_dict("index")
-    return [problems.problem(line, column, cells[line].get(column, ""), _message(rule, column, cells[line]))
-            for line, rule, column in failures.itertuples(index=False)]
+    cells = _cells(con, kind, failures)
+    by_line = dict(zip(cells.index.tolist(), cells.to_dict("records")))
+    return [problems.problem(line, column, by_line[line].get(column, ""), _message(rule, column, by_line[line]))
+            for line, rule, column in zip(*(failures[c].tolist() for c in ("line", "rule", "column")))]
