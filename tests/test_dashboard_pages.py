@@ -161,3 +161,26 @@ def test_pag009b_upload_groups_warnings_and_takes_the_chosen_decimal(demo_db, wi
     text = json.dumps(report.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     assert "MINUSMA: 5 rows (lines 2–6) are after the mission ended on 2023-12-31." in text
     assert pending["decimal"] == "comma" and not disabled
+
+
+def test_pag010_a_framework_without_key_indicators_is_shown_not_hidden(db, within_app, monkeypatch) -> None:
+    from conftest import upload
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    assert upload(db, "ind.csv", "code,name,themes,unit,direction\nMY_SHARE,Share of sites visited,4,%,increase\n"
+                                 "MY_COUNT,Town halls held,4,meetings,increase\n").written
+    assert upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,MY_SHARE,2024,40\nUNMISS,MY_SHARE,2025,55\n"
+                                 "UNMISS,MY_COUNT,2025,3\n").written
+    out = _render("/mission", {"code": "UNMISS"})
+    assert "msn-trend-4" in out and "Share of sites visited" in out and "Town halls held" in out
+    assert "No key indicator" not in out and "Switch on" not in out
+
+
+def test_pag011_the_users_own_indicators_come_before_the_catalogues(db, within_app, monkeypatch) -> None:
+    from conftest import upload
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    assert upload(db, "ind.csv", "code,name,themes,unit,direction\nMY_SHARE,Share of sites visited,8,%,increase\n").written
+    assert upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,MY_SHARE,2024,40\n"
+                                 "UNMISS,UNIF_WOMEN_SHARE,2024,7\n").written
+    out = _render("/mission", {"code": "UNMISS", "theme": "8"})
+    assert "Share of sites visited" in out  # the user's own, though not a key indicator
+    assert out.index("Share of sites visited") < out.index("Women among uniformed personnel")

@@ -50,7 +50,7 @@ def _controls(code: str | None, theme: int | None, show_all: bool, years, bounds
         dbc.Col(dcc.Dropdown(id="msn-theme", value=theme, placeholder="All themes",
                              options=[{"label": f"{r.number}. {r.title}", "value": r.number}
                                       for r in themes.itertuples()]), md=3),
-        dbc.Col(dbc.Switch(id="msn-all", value=show_all, label="All indicators, not only key ones"),
+        dbc.Col(dbc.Switch(id="msn-all", value=show_all, label="All indicators, not only yours and the key ones"),
                 md=2, className="pt-2"),
         dbc.Col(slider, md=3, className="pt-2"),
     ], className="mb-3 g-2")
@@ -71,13 +71,13 @@ def _status_list(rows: pd.DataFrame) -> dbc.ListGroup:
 def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, targets: pd.DataFrame,
            progress: pd.DataFrame, show_all: bool, key: tuple) -> dbc.Card:
     with_data = rows[rows["n_points"].notna()]
-    shown = with_data if show_all else with_data[with_data["kpi"]]
-    waiting = rows[rows["n_points"].isna() & (rows["kpi"] | show_all)]
+    # The user's own indicators and the key ones lead; where none of them has data, the others are
+    # shown rather than hidden behind the switch.
+    key_ones = with_data[with_data["kpi"] | with_data["own"]]
+    shown = with_data if show_all or key_ones.empty else key_ones
+    waiting = rows[rows["n_points"].isna() & (rows["kpi"] | rows["own"] | show_all)]
     if with_data.empty:
         body = ui.empty_state("This mission has no indicators with data under this theme yet.")
-    elif shown.empty:
-        body = ui.empty_state(f"No key indicator under this theme has data yet; {len(with_data)} other "
-                              "indicator(s) do. Switch on “All indicators” to see them.")
     else:
         codes = shown["code"].tolist()
         s = series[series["indicator"].isin(codes)]
@@ -86,11 +86,15 @@ def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, ta
                  if not s.empty else figures.empty("No data in the chosen years."))
         body = dbc.Row([dbc.Col(ui.graph(trend, f"msn-trend-{number}"), lg=8),
                         dbc.Col(_status_list(shown), lg=4)])
-    note = html.Small("No data yet: " + ", ".join(waiting["name"]), className="text-muted") \
-        if not waiting.empty and not with_data.empty else None
+    notes = [html.Small("None of these is marked as a key indicator (the kpi column of an indicators file), "
+                        "so all the indicators with data are shown.",
+                        className="text-muted d-block", id=f"msn-no-key-{number}")
+             if key_ones.empty and not with_data.empty and not show_all else None,
+             html.Small("No data yet: " + ", ".join(waiting["name"]), className="text-muted d-block")
+             if not waiting.empty and not with_data.empty else None]
     return dbc.Card([dbc.CardHeader(html.H4(f"Theme {number} · {title}", id=f"theme-heading-{number}",
                                             className="h5 mb-0")),
-                     dbc.CardBody([body, note])], id=f"theme-{number}", className="mb-3")
+                     dbc.CardBody([body, *notes])], id=f"theme-{number}", className="mb-3")
 
 
 @guarded

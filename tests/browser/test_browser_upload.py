@@ -112,3 +112,28 @@ def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, demo_db:
                                         AND indicator = 'UNIF_WOMEN_SHARE' AND period IN ('2031', '2032')
                                         ORDER BY period""")
     assert stored.values.tolist() == [["2031", 0.125], ["2032", 12.5]]
+
+
+def _upload_and_commit(browser, path: Path) -> None:
+    _upload(browser, path)
+    _click(browser, browser.driver.find_element(By.ID, "upl-commit"))
+    browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
+
+
+def test_upl004_a_framework_without_key_indicators_shows_its_charts_at_once(browser, demo_db: Path,
+                                                                            tmp_path: Path) -> None:
+    """A user's own indicators, uploaded without a kpi column, then figures for an existing
+    mission: the mission page draws them, first, without any switch being touched."""
+    indicators = tmp_path / "my-framework.csv"
+    indicators.write_text("code,name,themes,unit,direction,period_type\n"
+                          "MY_PATROLS,Night patrols completed,8,patrols,increase,quarter\n")
+    observations = tmp_path / "my-patrols.csv"
+    observations.write_text("mission,indicator,period,value,source\n" + "".join(
+        f"UNISFA,MY_PATROLS,2024-Q{q},{40 + 5 * q},Mission reporting\n" for q in range(1, 5)))
+    _upload_and_commit(browser, indicators)
+    _upload_and_commit(browser, observations)
+    browser.open("/mission?code=UNISFA&theme=8")
+    traces = [t for t in browser.graph_data("msn-trend-8") if t.get("meta", {}).get("indicator") == "MY_PATROLS"]
+    values = [y for t in traces if t["meta"]["role"] == "value" for y in t["y"]]
+    assert values == [45, 50, 55, 60]
+    assert not browser.driver.find_element(By.ID, "msn-all").is_selected()  # the switch was never needed

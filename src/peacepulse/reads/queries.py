@@ -69,14 +69,18 @@ def mission_status(db: Path, kind: str | None = None, active_only: bool = False)
 
 
 def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
-    """Every indicator under every theme, with this mission's progress where it has data."""
+    """Every indicator under every theme, with this mission's progress where it has data.
+
+    ``own`` marks the indicators users uploaded, as against the seed catalogue's; they come first."""
     return store.read_df(db, """
         SELECT it.theme, i.code, i.name, i.unit, i.direction, i.kpi, i.period_type,
+               coalesce(b.origin <> 'seed', false) AS own,
                p.latest_period, p.latest_value, p.baseline, p.baseline_period, p.target,
                p.target_period, coalesce(p.status, 'no_data') AS status, p.synthetic, p.n_points
         FROM indicator_themes it JOIN indicators i ON i.code = it.indicator
+        JOIN indicator stored ON stored.code = i.code LEFT JOIN batch b ON b.batch_id = stored.batch_id
         LEFT JOIN progress p ON p.indicator = i.code AND p.mission = ?
-        ORDER BY it.theme, NOT it.is_primary, i.code""", [mission])
+        ORDER BY it.theme, NOT own, NOT it.is_primary, i.code""", [mission])
 
 
 def series(db: Path, mission: str | None = None, indicator: str | list[str] | None = None,
