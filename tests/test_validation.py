@@ -163,3 +163,18 @@ def test_a_store_error_is_worded_for_people(tmp_path):
         assert str(err) == f"There is no store at {missing}. Create one with `peacepulse init`."
     else:
         raise AssertionError("expected a StoreError")
+
+
+def test_a_target_on_the_wrong_side_of_its_baseline_is_an_error(db):
+    report = upload(db, "targets.csv", "mission,indicator,period,target,baseline,baseline_period\n"
+                                       "UNMISS,UNIF_WOMEN_SHARE,2026,10,20,2020\n"    # should increase: wrong
+                                       "UNMISS,CIV_CASUALTIES,2026,150,100,2020\n"    # should decrease: wrong
+                                       "UNMISS,FPU_WOMEN_SHARE,2026,20,20,2020\n"     # hold the level: fine
+                                       "UNMISS,IPO_WOMEN_SHARE,2026,30,20,2020\n"     # the right way: fine
+                                       "UNMISS,STAFF_OFF_WOMEN_SHARE,2026,5,,\n")      # no baseline: fine
+    assert report.problems[["line", "column"]].values.tolist() == [[2, "target"], [3, "target"]]
+    assert problem_at(report, 2, "target") == (
+        "The target 10 is on the wrong side of the baseline 20: indicator UNIF_WOMEN_SHARE should increase, "
+        "so this target would count a change for the worse as progress. Check the target, the baseline and "
+        "the indicator's direction.")
+    assert "should decrease" in problem_at(report, 3, "target")

@@ -11,12 +11,9 @@ import duckdb
 import pandas as pd
 
 from ..kinds import Kind
-from ..kinds.cells import CONVENTION, DECIMALS, Code, Number, Sql, number_sql
+from ..kinds.cells import CATALOGUE_CONTEXT, CONVENTION, DECIMALS, Code, Number, Sql, number_sql
 from . import problems
 from .read import SEPARATORS, Table, quote_name
-
-CATALOGUE = {"mission": "SELECT code, start_date, end_date FROM mission",
-             "indicator": "SELECT code, measure, period_type FROM indicator"}
 
 
 def decimal_for(table: Table, chosen: str | None) -> tuple[str, str]:
@@ -51,7 +48,8 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
             continue
         else:
             if isinstance(parser, Code) and parser.catalogue not in catalogue:
-                catalogue[parser.catalogue] = con.execute(CATALOGUE[parser.catalogue]).fetchdf()
+                context = ", ".join(CATALOGUE_CONTEXT[parser.catalogue])
+                catalogue[parser.catalogue] = con.execute(f"SELECT code, {context} FROM {parser.catalogue}").fetchdf()
             texts = con.execute(f"SELECT DISTINCT {quote_name(name)} AS text FROM upload_raw").fetchdf()["text"]
             found = parser.table(texts.astype(object), catalogue)
             found.columns = [c.format(name=name) for c in found.columns]

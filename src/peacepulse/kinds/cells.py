@@ -177,7 +177,7 @@ class Code:
 # What each catalogue tells about a code, for the checks and warnings of the rows using it.
 CATALOGUE_CONTEXT = {
     "mission": {"start_date": "DATE", "end_date": "DATE"},
-    "indicator": {"measure": "VARCHAR", "period_type": "VARCHAR"},
+    "indicator": {"measure": "VARCHAR", "period_type": "VARCHAR", "direction": "VARCHAR"},
 }
 MISSION = Code(catalogue="mission")
 INDICATOR = Code(catalogue="indicator")

@@ -14,6 +14,7 @@ class TargetRows(checks.CatalogueRows):
 
     target: Series[float] = pa.Field(nullable=True)
     baseline: Series[float] = pa.Field(nullable=True)
+    indicator_direction: Series[str] = pa.Field(nullable=True)
 
     @row_check("target", "{target} is outside 0-100, but this indicator is a percentage.")
     def percent_range(cls, df):
@@ -26,6 +27,17 @@ class TargetRows(checks.CatalogueRows):
     @row_check("target", "{target} is negative, but this indicator counts things and cannot be below zero.")
     def not_negative(cls, df):
         return checks.not_negative(df["target"], df["indicator_measure"])
+
+    @row_check("target", "The target {target} is on the wrong side of the baseline {baseline}: indicator "
+                         "{indicator} should {indicator_direction}, so this target would count a change for the "
+                         "worse as progress. Check the target, the baseline and the indicator's direction.")
+    def beyond_baseline(cls, df):
+        """A target equal to its baseline holds the level; otherwise it lies the way the indicator should go."""
+        both = df["target"].notna() & df["baseline"].notna()
+        up = df["indicator_direction"] == "increase"
+        down = df["indicator_direction"] == "decrease"
+        wrong = (up & (df["target"] < df["baseline"])) | (down & (df["target"] > df["baseline"]))
+        return ~(both & wrong)
 
     @row_check("period", checks.DUPLICATE)
     def unique_key(cls, df):
