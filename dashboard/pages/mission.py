@@ -61,10 +61,14 @@ def _status_list(rows: pd.DataFrame) -> dbc.ListGroup:
     for r in rows.itertuples():
         target = (f"target {fmt(r.target, r.unit)} by {r.target_period}" if pd.notna(r.target)
                   else "No target set")
+        stale = [" ", dbc.Badge("stale", color="light", text_color="dark", className="border",
+                                title="The latest value is older than this indicator's reporting cycle allows.")] \
+            if r.stale is True else []
         items.append(dbc.ListGroupItem([
-            html.Div([dcc.Link(r.name, href=f"/indicator?code={r.code}"), " ", ui.status_badge(r.status)]),
+            html.Div([dcc.Link(r.name, href=f"/indicator?code={r.code}"), " ", ui.status_badge(r.status), *stale]),
             html.Small(f"Latest {r.latest_period}: {fmt(r.latest_value, r.unit)} · {target}",
-                       className="text-muted")]))
+                       className="text-muted d-block"),
+            html.Small(r.status_reason, className="text-muted") if isinstance(r.status_reason, str) else None]))
     return dbc.ListGroup(items, flush=True)
 
 

@@ -15,7 +15,8 @@ REFERENCES = {"latest": "the latest period in the store", "today": "today"}
 
 
 def _rules() -> str:
-    return "; ".join(f"{kind.replace('_', ' ')} {days} days + {grace}" for kind, (days, grace) in quality.FRESH_DAYS.items())
+    cycles = load(quality.reporting_cycles)
+    return "; ".join(f"{r.period_type.replace('_', ' ')} {r.days} days + {r.grace_days}" for r in cycles.itertuples())
 
 
 @guarded

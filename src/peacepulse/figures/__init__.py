@@ -7,14 +7,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data")
+STATUSES = ("on_track", "at_risk", "off_track", "insufficient", "no_target", "no_data")
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 STATUS_COLORS = {"on_track": "#009E73", "at_risk": "#E69F00", "off_track": "#D55E00",
-                 "no_target": "#999999", "no_data": "#EEEEEE"}
+                 "insufficient": "#BBBBBB", "no_target": "#999999", "no_data": "#EEEEEE"}
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
-                 "no_target": "No target set", "no_data": "No data"}
-STATUS_SYMBOLS = {"on_track": "✓", "at_risk": "!", "off_track": "✗", "no_target": "–", "no_data": ""}
-MAP_MARKERS = {"on_track": "circle", "at_risk": "diamond", "off_track": "x",
+                 "insufficient": "Too little evidence", "no_target": "No target set", "no_data": "No data"}
+STATUS_SYMBOLS = {"on_track": "✓", "at_risk": "!", "off_track": "✗", "insufficient": "?", "no_target": "–",
+                  "no_data": ""}
+MAP_MARKERS = {"on_track": "circle", "at_risk": "diamond", "off_track": "x", "insufficient": "square-open",
                "no_target": "square", "no_data": "circle-open"}
 SERIES_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "hexagon"]

@@ -9,10 +9,6 @@ from .. import store
 from ..outliers import outlier_sql
 from .queries import filters_sql
 
-# Days a value stays current after its period ends, plus grace for late reporting.
-FRESH_DAYS = {"day": (1, 7), "month": (31, 30), "quarter": (92, 45), "half": (183, 60),
-              "year": (366, 90), "fiscal_year": (366, 90)}
-
 
 def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
     """Mission × indicator: periods reported against the periods any of these missions reported."""
@@ -32,7 +28,6 @@ def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
     Age counts from `reference`: 'latest' (the newest period end in the store) or 'today'.
     A closed mission stops reporting by design, so its series are never stale.
     """
-    rules = " ".join(f"WHEN '{k}' THEN {a + g}" for k, (a, g) in FRESH_DAYS.items())
     ref = "current_date" if reference == "today" else "(SELECT max(period_end) FROM series)"
     return store.read_df(db, f"""
         WITH last AS (SELECT mission, indicator, arg_max(period, period_end) AS latest_period,
@@ -40,10 +35,16 @@ def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
                       FROM series GROUP BY mission, indicator)
         SELECT * FROM (SELECT l.mission, l.indicator, i.name, l.period_type, l.latest_period,
                               date_diff('day', l.latest_end, {ref}) AS days_since,
-                              CASE l.period_type {rules} END AS allowed_days
+                              c.days + c.grace_days AS allowed_days
                        FROM last l JOIN indicators i ON i.code = l.indicator
+                       JOIN reporting_cycles c ON c.period_type = l.period_type
                        JOIN missions m ON m.code = l.mission AND m.active)
         WHERE days_since > allowed_days ORDER BY days_since DESC, mission, indicator""")
+
+
+def reporting_cycles(db: Path) -> pd.DataFrame:
+    """How long a value of each period type stays current; the same rule marks progress as stale."""
+    return store.read_df(db, "SELECT * FROM reporting_cycles ORDER BY days")
 
 
 def outliers(db: Path) -> pd.DataFrame:

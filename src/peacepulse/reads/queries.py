@@ -7,8 +7,6 @@ import pandas as pd
 
 from .. import store
 
-STATUS_SCORE = "CASE status WHEN 'on_track' THEN 1.0 WHEN 'at_risk' THEN 0.5 WHEN 'off_track' THEN 0.0 END"
-
 
 def filters_sql(filters: dict[str, object]) -> tuple[str, list]:
     """AND together `column = ?` (or `IN` for lists) for the filters that are set."""
@@ -60,11 +58,9 @@ def mission_status(db: Path, kind: str | None = None, active_only: bool = False)
     """One row per mission with data: where it is and its overall status across indicators."""
     where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
     return store.read_df(db, f"""
-        WITH scored AS (SELECT mission, avg({STATUS_SCORE}) AS score, count(*) AS indicators
+        WITH scored AS (SELECT mission, avg(status_weight(status)) AS score, count(*) AS indicators
                         FROM progress GROUP BY mission)
-        SELECT m.code, m.name, m.latitude, m.longitude, s.indicators, s.score,
-               CASE WHEN s.score IS NULL THEN 'no_target' WHEN s.score >= 0.75 THEN 'on_track'
-                    WHEN s.score >= 0.4 THEN 'at_risk' ELSE 'off_track' END AS status
+        SELECT m.code, m.name, m.latitude, m.longitude, s.indicators, s.score, cell_status(s.score) AS status
         FROM scored s JOIN missions m ON m.code = s.mission{where} ORDER BY s.indicators DESC, m.code""", params)
 
 
@@ -76,7 +72,8 @@ def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
         SELECT it.theme, i.code, i.name, i.unit, i.direction, i.kpi, i.period_type,
                coalesce(b.origin <> 'seed', false) AS own,
                p.latest_period, p.latest_value, p.baseline, p.baseline_period, p.target,
-               p.target_period, coalesce(p.status, 'no_data') AS status, p.synthetic, p.n_points
+               p.target_period, coalesce(p.status, 'no_data') AS status, p.status_reason, p.stale,
+               p.synthetic, p.n_points
         FROM indicator_themes it JOIN indicators i ON i.code = it.indicator
         JOIN indicator stored ON stored.code = i.code LEFT JOIN batch b ON b.batch_id = stored.batch_id
         LEFT JOIN progress p ON p.indicator = i.code AND p.mission = ?
