@@ -68,7 +68,8 @@ def _status_list(rows: pd.DataFrame) -> dbc.ListGroup:
             html.Div([dcc.Link(r.name, href=f"/indicator?code={r.code}"), " ", ui.status_badge(r.status), *stale]),
             html.Small(f"Latest {r.latest_period}: {fmt(r.latest_value, r.unit)} · {target}",
                        className="text-muted d-block"),
-            html.Small(r.status_reason, className="text-muted") if isinstance(r.status_reason, str) else None]))
+            html.Small(r.status_reason, className="text-muted")
+            if isinstance(r.status_reason, str) and r.status != "no_target" else None]))
     return dbc.ListGroup(items, flush=True)
 
 
