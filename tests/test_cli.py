@@ -85,6 +85,14 @@ def test_missing_store_is_explained(tmp_path):
     assert "There is no store at" in out.stderr and "peacepulse init" in out.stderr
 
 
+def test_a_query_that_cannot_run_exits_1_with_duckdbs_message(cli_db):
+    out = run("sql", "SELECT * FROM nosuchview", db=cli_db)
+    assert out.returncode == 1
+    assert out.stderr.startswith("peacepulse: the query could not run: Catalog Error: Table with name nosuchview")
+    assert "Traceback" not in out.stderr
+    assert run("sql", "SELEC 1", db=cli_db).returncode == 1
+
+
 def test_sql_is_read_only(cli_db):
     out = run("sql", "DELETE FROM mission", db=cli_db)
     assert out.returncode == 3 and "read-only" in out.stderr

@@ -1,6 +1,6 @@
 """The `peacepulse` command: a thin shell over the core functions.
 
-Exit codes: 0 done, 1 validation problems (nothing written), 2 usage error,
+Exit codes: 0 done, 1 validation problems (nothing written) or a query that cannot run, 2 usage error,
 3 the store could not be used (missing, locked, damaged).
 """
 from __future__ import annotations
@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except store.StoreError as err:
         print(f"peacepulse: {err}", file=sys.stderr)
         return 3
+    except store.QueryError as err:
+        print(f"peacepulse: the query could not run: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("peacepulse: interrupted; nothing more was written.", file=sys.stderr)
         return 130

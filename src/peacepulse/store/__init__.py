@@ -26,13 +26,23 @@ class StoreError(Exception):
     """A problem with the store, worded for the person at the keyboard."""
 
 
+class QueryError(Exception):
+    """A query that cannot run as written (unknown view or column, bad syntax): not the store's fault."""
+
+
+# DuckDB's errors for a query that is wrong in itself, whatever the state of the store.
+_QUERY_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
+
+
 def resolve_db(path: str | Path | None = None) -> Path:
     """The store path: an explicit path, else $PEACEPULSE_DB, else data/peacepulse.duckdb."""
     return Path(path or os.environ.get("PEACEPULSE_DB") or DEFAULT_DB)
 
 
-def _explain(db: Path, err: duckdb.Error) -> StoreError:
+def _explain(db: Path, err: duckdb.Error) -> StoreError | QueryError:
     text = str(err)
+    if isinstance(err, _QUERY_ERRORS):
+        return QueryError(text.strip())
     if "lock" in text.lower():
         return StoreError(
             f"The store {db} is in use by another program (a DuckDB client, DBeaver, "
