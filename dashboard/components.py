@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from peacepulse.closest import closest
 from peacepulse.figures import STATUS_COLORS, STATUS_LABELS, STATUS_SYMBOLS, SYNTHETIC_NOTE
 
 
@@ -91,3 +92,11 @@ def page_title(text: str, title_id: str, subtitle: str | None = None) -> html.Di
 
 def empty_state(message: str, title_id: str | None = None) -> dbc.Alert:
     return dbc.Alert(message, color="secondary", className="my-3", **({"id": title_id} if title_id else {}))
+
+
+def not_found(what: str, given: str, known: list[str], href: str, alert_id: str) -> dbc.Alert:
+    """A link that names nothing known says so, with the closest known ones, and never shows another page."""
+    near = closest(given, known)
+    links = [html.Span([", " if i else "", dcc.Link(code, href=href.format(code=code))]) for i, code in enumerate(near)]
+    return dbc.Alert([f"No {what} '{given}'.", *([" Closest: ", *links, "."] if near else [])],
+                     color="warning", className="my-3", id=alert_id)

@@ -69,7 +69,9 @@ def test_pag002_every_page_renders_on_an_empty_store(empty_db, within_app, monke
     monkeypatch.setenv("PEACEPULSE_DB", str(empty_db))
     out = _render(path, query)
     assert "could not be prepared" not in out
-    if path in ("/", "/theme", "/quality") or query.get("code") == "UNMISS":
+    if query.get("n") == "99":
+        assert "No theme '99'." in out
+    elif path in ("/", "/theme", "/quality") or query.get("code") == "UNMISS":
         assert "No data yet" in out
 
 
@@ -82,7 +84,7 @@ def test_pag003_missing_store_is_an_alert_not_a_traceback(tmp_path, within_app, 
 
 def test_pag004_mission_page_empty_states(demo_db, within_app, monkeypatch) -> None:
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
-    assert "There is no mission with the code NOPE" in _render("/mission", {"code": "NOPE"})
+    assert "No mission 'NOPE'." in _render("/mission", {"code": "NOPE"})
     assert "UNMISS \\u2014 United" in _render("/mission", {"code": "unmiss"})
     untouched = store.read_df(demo_db, """SELECT code FROM missions WHERE code NOT IN
                                           (SELECT mission FROM series) ORDER BY code LIMIT 1""")["code"].iloc[0]
@@ -184,3 +186,28 @@ def test_pag011_the_users_own_indicators_come_before_the_catalogues(db, within_a
     out = _render("/mission", {"code": "UNMISS", "theme": "8"})
     assert "Share of sites visited" in out  # the user's own, though not a key indicator
     assert out.index("Share of sites visited") < out.index("Women among uniformed personnel")
+
+
+def _texts(component) -> str:
+    return json.dumps(component.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("path", "query", "said", "near"), [
+    ("/mission", {"code": "UNMISX"}, "No mission 'UNMISX'.", "/mission?code=UNMISS"),
+    ("/indicator", {"code": "FAT_MALICOUS"}, "No indicator 'FAT_MALICOUS'.", "/indicator?code=FAT_MALICIOUS"),
+    ("/theme", {"n": "11"}, "No theme '11'.", "/theme?n=1"),
+])
+def test_pag012_a_link_naming_nothing_known_says_so_with_the_closest(demo_db, within_app, monkeypatch,
+                                                                     path, query, said, near) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    out = _texts(page["layout"](**query))
+    assert said in out and near in out
+    assert "Trend" not in out and "msn-trend" not in out  # nothing else is shown in its place
+
+
+def test_pag013_known_codes_still_open_whatever_their_case(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    assert "ind-unknown" not in _render("/indicator", {"code": "fat_malicious"})
+    assert "thm-unknown" not in _render("/theme", {"n": "8"})
+    assert "ind-unknown" not in _render("/indicator", {})  # no code: the first indicator with data

@@ -46,7 +46,13 @@ def _controls(code: str, mission: str | None, by: str, dims: list[str], catalogu
 def layout(code: str | None = None, mission: str | None = None, by: str = "total", active: str | None = None,
            **_) -> html.Div:
     catalogue = load(queries.indicators)
-    if code not in set(catalogue["code"]):
+    if code:  # codes match whatever their case in the URL
+        match = catalogue[catalogue["code"].str.upper() == code.strip().upper()]["code"]
+        if match.empty:
+            return html.Div([ui.page_title("Indicator", "ind-heading"), ui.not_found(
+                "indicator", code, catalogue["code"].tolist(), "/indicator?code={code}", "ind-unknown")])
+        code = match.iloc[0]
+    else:
         with_data = load(queries.progress)["indicator"]
         code = with_data.iloc[0] if not with_data.empty else catalogue["code"].iloc[0]
     ind = catalogue[catalogue["code"] == code].iloc[0]

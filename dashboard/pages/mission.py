@@ -120,8 +120,8 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
         return html.Div([ui.page_title("Mission", "msn-heading", "Choose a mission to see its trends."), controls])
     mission = missions[missions["code"] == code]
     if mission.empty:
-        return html.Div([ui.page_title("Mission", "msn-heading"), controls,
-                         ui.empty_state(f"There is no mission with the code {code}.")])
+        return html.Div([ui.page_title("Mission", "msn-heading"), controls, ui.not_found(
+            "mission", code, missions["code"].tolist(), "/mission?code={code}", "msn-unknown")])
     m = mission.iloc[0]
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
                                            "active" if m["active"] else "closed") if pd.notna(v))

@@ -25,7 +25,10 @@ RANK_COLUMNS = [
 @guarded
 def layout(n: str | None = None, active: str | None = None, **_) -> html.Div:
     themes = load(queries.themes)
-    number = int(n) if n and n.isdigit() and int(n) in set(themes["number"]) else int(themes["number"].min())
+    if n is not None and not (n.strip().isdigit() and int(n) in set(themes["number"])):
+        return html.Div([ui.page_title("Theme", "thm-heading"), ui.not_found(
+            "theme", n, [str(x) for x in themes["number"]], "/theme?n={code}", "thm-unknown")])
+    number = int(n) if n is not None else int(themes["number"].min())
     theme = themes[themes["number"] == number].iloc[0]
     only_active = ui.active_only(active)
     picker = dbc.Row([dbc.Col(dcc.Dropdown(id="thm-n", value=number, clearable=False, options=[

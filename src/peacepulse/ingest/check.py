@@ -12,8 +12,8 @@ from string import Formatter
 import duckdb
 import pandas as pd
 import pandera.pandas as pa
-from rapidfuzz import fuzz, process
 
+from ..closest import suggestions
 from ..kinds import Kind
 from ..kinds.spec import Rule
 from . import problems
@@ -27,23 +27,6 @@ BUILT_IN = {
     "in_range": "{cell} is not a valid {column}.",
     "greater_than_or_equal_to": "{cell} is negative; {column} counts people or events and cannot be below zero.",
 }
-CLOSE_ENOUGH = 70  # rapidfuzz WRatio, 0-100: below this a suggestion misleads more than it helps
-
-
-def suggestions(codes: list[str], known: list[str]) -> dict[str, str]:
-    """' Did you mean X?' for each code whose closest known code is close enough, else ''.
-
-    All codes are scored against all known ones in one call, so 10,000 distinct unknown
-    codes cost a fraction of a second."""
-    if not codes or not known:
-        return dict.fromkeys(codes, "")
-    scores = process.cdist([c.upper() for c in codes], [k.upper() for k in known], scorer=fuzz.WRatio,
-                           score_cutoff=CLOSE_ENOUGH, workers=-1)
-    best = scores.argmax(axis=1)
-    return {code: (f" Did you mean '{known[j]}'?" if scores[i, j] else "") for i, (code, j) in
-            enumerate(zip(codes, best))}
-
-
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
