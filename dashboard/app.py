@@ -34,10 +34,13 @@ data.cache.init_app(server)
 
 
 def shell() -> html.Div:
+    # Below Bootstrap's lg width the links fold behind a toggler, so a phone keeps its screen.
     navbar = dbc.Navbar(dbc.Container([
         dbc.NavbarBrand("PeacePulse", href="/"),
-        dbc.Nav([dbc.NavLink(label, href=href, active="exact") for label, href in NAV], navbar=True),
-    ], fluid=True), color="dark", dark=True, className="mb-2")
+        dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+        dbc.Collapse(dbc.Nav([dbc.NavLink(label, href=href, active="exact") for label, href in NAV],
+                             navbar=True, className="ms-auto"), id="nav-links", navbar=True, is_open=False),
+    ], fluid=True), color="dark", dark=True, expand="lg", className="mb-2", id="navbar")
     footer = html.Footer(dbc.Container(html.Small(
         "PeacePulse performance assessment for peace operations. Synthetic demo data is flagged "
         "in the store and drawn with dashed lines; real series show their source on hover."),
@@ -51,6 +54,10 @@ def shell() -> html.Div:
 
 
 app.layout = shell
+
+# Opening and closing the folded menu needs no server round trip.
+app.clientside_callback("(n, open) => n ? !open : open", dash.Output("nav-links", "is_open"),
+                        dash.Input("nav-toggler", "n_clicks"), dash.State("nav-links", "is_open"))
 
 
 def main(host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:

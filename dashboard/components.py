@@ -45,8 +45,9 @@ def graph(figure: go.Figure | dict, graph_id: str) -> dcc.Graph:
     spec = figure if isinstance(figure, dict) else figure.to_plotly_json()
     layout = dict(spec.get("layout", {}))
     height = layout.pop("height", None)
+    # Of Plotly's toolbar only "download as PNG" is kept: zoom and lasso confuse more than they help here.
     config = {"displaylogo": False, "topojsonURL": dash.get_asset_url("topojson/"),
-              "toImageButtonOptions": {"filename": graph_id}}
+              "modeBarButtons": [["toImage"]], "toImageButtonOptions": {"filename": graph_id}}
     return dcc.Graph(id=graph_id, figure={**spec, "layout": layout}, config=config, responsive=True,
                      style={"height": f"{height}px"} if height else None)
 

@@ -104,3 +104,30 @@ def test_brw005_csv_button_exports_without_errors(browser, tmp_path: Path) -> No
     lines = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith('"Mission"') and all('"UNMISS"' in line for line in lines[1:])
     assert browser.severe_logs() == []
+
+
+@pytest.mark.parametrize("path", ["/", "/mission?code=UNMISS&theme=8", "/upload"])
+def test_brw006_a_phone_width_folds_the_menu_and_never_scrolls_sideways(browser, path) -> None:
+    driver = browser.driver
+    size = driver.get_window_size()
+    driver.set_window_size(390, 844)
+    try:
+        browser.open(path)
+        browser.settle()
+        navbar = driver.find_element(By.ID, "navbar")
+        assert navbar.size["height"] <= 64
+        assert not driver.find_element(By.ID, "nav-links").is_displayed()
+        wide = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"the page is {wide} px wider than the screen"
+        driver.find_element(By.ID, "nav-toggler").click()
+        upload = driver.find_element(By.CSS_SELECTOR, "#nav-links a[href='/upload']")
+        browser.wait_for(upload.is_displayed)  # the menu unfolds
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
+def test_brw007_charts_offer_only_the_png_download(browser) -> None:
+    browser.open("/mission?code=UNMISS&theme=8")
+    browser.settle()
+    buttons = browser.driver.find_elements(By.CSS_SELECTOR, "#msn-trend-8 .modebar-btn")
+    assert [b.get_attribute("data-title") for b in buttons] == ["Download plot as a PNG"]
