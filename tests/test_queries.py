@@ -150,3 +150,19 @@ def test_qry013_empty_store_gives_empty_frames(seeded_template: Path) -> None:
 def test_qry014_missing_store_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(store.StoreError):
         queries.headline(tmp_path / "absent.duckdb")
+
+
+def test_breakdown_takes_only_its_three_dimensions(demo_db):
+    import pytest
+    crafted = "sex, read_text('/etc/os-release') AS leak, sex"
+    with pytest.raises(ValueError, match="cannot break down by"):
+        queries.breakdown(demo_db, "UNIF_STRENGTH", crafted)
+    split = queries.breakdown(demo_db, "UNIF_STRENGTH", "sex")
+    assert set(split["sex"]) <= {"female", "male", "other"} and not split.empty
+
+
+def test_filters_refuse_anything_but_a_column_name():
+    import pytest
+    assert queries.filters_sql({"m.kind": "political"}) == (" WHERE m.kind = ?", ["political"])
+    with pytest.raises(ValueError, match="not a column name"):
+        queries.filters_sql({"kind = kind OR 1=1 --": "x"})

@@ -1,6 +1,7 @@
 """Read-side queries for the dashboard: each opens a short-lived connection and returns a DataFrame."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -8,10 +9,18 @@ import pandas as pd
 from .. import store
 
 
+def _identifier(name: str) -> str:
+    """A column name from this module's own code, never from a request: refuse anything else."""
+    if not re.fullmatch(r"[a-z_]+(\.[a-z_]+)?", name):
+        raise ValueError(f"not a column name: {name!r}")
+    return name
+
+
 def filters_sql(filters: dict[str, object]) -> tuple[str, list]:
     """AND together `column = ?` (or `IN` for lists) for the filters that are set."""
     parts, params = [], []
     for column, value in filters.items():
+        column = _identifier(column)
         if value is None:
             continue
         if isinstance(value, (list, tuple)):
@@ -112,12 +121,17 @@ def breakdown_dims(db: Path, indicator: str, mission: str | None = None) -> list
     where, params = filters_sql({"indicator": indicator, "mission": mission})
     row = store.read_df(db, f"""SELECT bool_or(sex <> 'total') sex, bool_or(age <> 'total') age,
                                        bool_or(location <> 'total') location FROM observations{where}""", params)
-    return [dim for dim in ("sex", "age", "location") if row[dim].fillna(False).iloc[0]]
+    return [dim for dim in DIMENSIONS if row[dim].fillna(False).iloc[0]]
+
+
+DIMENSIONS = ("sex", "age", "location")
 
 
 def breakdown(db: Path, indicator: str, by: str, mission: str | None = None) -> pd.DataFrame:
     """Values split by one dimension, with the other two at their total."""
-    others = [d for d in ("sex", "age", "location") if d != by]
+    if by not in DIMENSIONS:  # it names a column in the SQL below, so only these three may pass
+        raise ValueError(f"cannot break down by {by!r}; use one of {', '.join(DIMENSIONS)}")
+    others = [d for d in DIMENSIONS if d != by]
     where, params = filters_sql({"indicator": indicator, "mission": mission})
     return store.read_df(db, f"""SELECT mission, indicator, period, period_start, period_end, {by}, value, source,
                synthetic
