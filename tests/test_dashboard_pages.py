@@ -211,3 +211,19 @@ def test_pag013_known_codes_still_open_whatever_their_case(demo_db, within_app, 
     assert "ind-unknown" not in _render("/indicator", {"code": "fat_malicious"})
     assert "thm-unknown" not in _render("/theme", {"n": "8"})
     assert "ind-unknown" not in _render("/indicator", {})  # no code: the first indicator with data
+
+
+def test_pag014_each_template_is_a_valid_file_of_its_kind(db, within_app, monkeypatch) -> None:
+    """The upload page's templates come from the kind specs, and each one passes its own checks."""
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    from conftest import upload as ingest_file
+
+    from peacepulse.kinds import KINDS
+    layout = dash.page_registry["dashboard.pages.upload"]["layout"]()
+    for kind in ("missions", "indicators", "observations", "targets"):
+        link = _find(layout, f"upl-template-{kind}")
+        assert link.download == f"{kind}-template.csv"
+        text = base64.b64decode(link.href.split(",", 1)[1]).decode()
+        assert text.splitlines()[0].split(",")[:len(KINDS[kind].required)] == list(KINDS[kind].required)
+        report = ingest_file(db, f"{kind}-template.csv", text)
+        assert report.ok and report.kind == kind and report.new == 1, report.problems

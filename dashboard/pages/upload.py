@@ -18,6 +18,7 @@ from dashboard import components as ui
 from dashboard.data import alert, db, guarded
 from peacepulse import ingest
 from peacepulse.ingest import problems
+from peacepulse.kinds import KINDS
 
 dash.register_page(__name__, path="/upload", name="Upload", title="PeacePulse · Upload", order=5)
 MAX_BYTES = 20 * 1024 * 1024
@@ -41,6 +42,7 @@ def layout(**_) -> html.Div:
         dbc.Label("Decimal numbers", html_for="upl-decimal", className="small mb-0"),
         dbc.RadioItems(id="upl-decimal", value="", className="small mb-3",
                        options=[{"label": text, "value": key} for key, text in DECIMALS.items()]),
+        _formats(),
         dcc.Loading(html.Div(id="upl-report")),
         dbc.Button("Commit to the store", id="upl-commit", color="primary", disabled=True, className="my-2"),
         dcc.Loading(html.Div(id="upl-result")),
@@ -48,13 +50,34 @@ def layout(**_) -> html.Div:
     ])
 
 
+def _csv_link(text: str, label: str, file_name: str, link_id: str) -> html.A:
+    """A CSV the browser saves without asking the server again."""
+    href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return html.A(label, href=href, download=file_name, id=link_id, className="btn btn-outline-secondary btn-sm mb-2")
+
+
+def _formats() -> html.Details:
+    """One template per kind of file, made from the kind's own spec, and what each needs."""
+    rows = [html.Tr([html.Td(html.Code(kind.name)), html.Td(", ".join(kind.required)),
+                     html.Td(", ".join(kind.optional), className="small"),
+                     html.Td(_csv_link(kind.template(), "Template", f"{kind.name}-template.csv",
+                                       f"upl-template-{kind.name}"))])
+            for kind in KINDS.values()]
+    return html.Details([
+        html.Summary("File formats and templates", className="mb-2"),
+        html.P(["The kind of file is told from its header. Periods are written 2024, 2024-S1, 2024-Q3, 2024-07, "
+                "2024-07-15 or FY2024/25. Semicolon-separated files use decimal commas (12,5); others decimal "
+                "points (12.5). Each template holds one example row: replace it with your own."],
+               className="small text-muted"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("kind", "required", "optional", "")])),
+                   html.Tbody(rows)], size="sm", responsive=True, className="small")], className="mb-3")
+
+
 def _full_report(report: ingest.Report) -> html.A:
     """Every problem, one row each, as a CSV the browser saves without asking the server again."""
-    text = report.problems[problems.REPORT_COLUMNS].to_csv(index=False)
-    href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
-    name = f"{report.file_name.rsplit('.', 1)[0]}-problems.csv"
-    return html.A(f"Download the full report ({len(report.problems):,} rows, CSV)", href=href, download=name,
-                  id="upl-download", className="btn btn-outline-secondary btn-sm mb-2")
+    return _csv_link(report.problems[problems.REPORT_COLUMNS].to_csv(index=False),
+                     f"Download the full report ({len(report.problems):,} rows, CSV)",
+                     f"{report.file_name.rsplit('.', 1)[0]}-problems.csv", "upl-download")
 
 
 def _report(report: ingest.Report) -> html.Div:

@@ -6,6 +6,8 @@ one migration.
 """
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +23,7 @@ class Column:
     name: str
     parse: Parser = TEXT
     required: bool = False
+    example: str = ""  # a cell of the kind's template file
 
 
 class Rule(str):
@@ -76,6 +79,14 @@ class Kind:
     @property
     def optional(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if not c.required)
+
+    def template(self) -> str:
+        """A CSV file of this kind with every column, the required ones first, and one example row."""
+        columns = sorted(self.columns, key=lambda c: not c.required)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows([[c.name for c in columns], [c.example for c in columns]])
+        return out.getvalue()
 
     @property
     def compared(self) -> tuple[str, ...]:
