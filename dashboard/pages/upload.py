@@ -125,17 +125,18 @@ def dry_run(contents: str | None, decimal: str | None, file_name: str | None, pe
 
 
 @callback(Output("upl-result", "children", allow_duplicate=True), Output("upl-pending", "data", allow_duplicate=True),
-          Output("upl-commit", "disabled", allow_duplicate=True), Input("upl-commit", "n_clicks"),
-          State("upl-pending", "data"), prevent_initial_call=True)
+          Output("upl-commit", "disabled", allow_duplicate=True), Output("upl-report", "children", allow_duplicate=True),
+          Input("upl-commit", "n_clicks"), State("upl-pending", "data"), prevent_initial_call=True)
 def commit(_: int | None, pending: dict | None):
+    """Write the checked file; the dry run's report gives way to the result."""
     if not pending or not pending.get("ready"):
         raise PreventUpdate
     content = base64.b64decode(pending["content"])
     report = guarded(ingest.ingest_upload)(db(), pending["file_name"], content, commit=True,
                                            decimal=pending.get("decimal"))
     if not isinstance(report, ingest.Report):
-        return report, no_update, False
+        return report, no_update, False, no_update
     if not report.written:
-        return html.Div([alert(report.message), _report(report)]), None, True
+        return html.Div([alert(report.message), _report(report)]), None, True, None
     return dbc.Alert([report.message, " ", dcc.Link("See the overview", href="/"), " · ",
-                      dcc.Link("the upload log", href="/quality")], color="success", id="upl-done"), None, True
+                      dcc.Link("the upload log", href="/quality")], color="success", id="upl-done"), None, True, None

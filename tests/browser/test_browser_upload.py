@@ -137,3 +137,11 @@ def test_upl004_a_framework_without_key_indicators_shows_its_charts_at_once(brow
     values = [y for t in traces if t["meta"]["role"] == "value" for y in t["y"]]
     assert values == [45, 50, 55, 60]
     assert not browser.driver.find_element(By.ID, "msn-all").is_selected()  # the switch was never needed
+
+
+def test_upl005_after_a_commit_only_the_result_remains(browser, tmp_path: Path) -> None:
+    good = tmp_path / "one-more.csv"
+    good.write_text("mission,indicator,period,value,source\nUNFICYP,FAT_TOTAL,2031,0,Browser test\n")
+    _upload_and_commit(browser, good)
+    assert not browser.driver.find_elements(By.ID, "upl-message")  # the dry run's "Would write" is gone
+    assert "Written: 1 new" in browser.driver.find_element(By.ID, "upl-done").text
