@@ -75,10 +75,12 @@ def grid(frame: pd.DataFrame, grid_id: str, file_name: str | None = None, height
         csvExportParams={"fileName": file_name or f"{grid_id}.csv"})
 
 
-def headline(label: str, value: object, card_id: str) -> dbc.Col:
+def headline(label: str, value: object, card_id: str, note: str | None = None) -> dbc.Col:
     return dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(label, className="text-muted small"),
-        html.Div(str(value), id=card_id, className="fs-3 fw-semibold")])), xs=6, md=3, className="mb-3")
+        html.Div(str(value), id=card_id, className="fs-3 fw-semibold"),
+        html.Div(note, id=f"{card_id}-note", className="text-muted small") if note else None])),
+        xs=6, md=3, className="mb-3")
 
 
 def synthetic_caption() -> html.P:

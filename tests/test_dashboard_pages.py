@@ -227,3 +227,16 @@ def test_pag014_each_template_is_a_valid_file_of_its_kind(db, within_app, monkey
         assert text.splitlines()[0].split(",")[:len(KINDS[kind].required)] == list(KINDS[kind].required)
         report = ingest_file(db, f"{kind}-template.csv", text)
         assert report.ok and report.kind == kind and report.new == 1, report.problems
+
+
+def test_pag015_headline_figures_say_how_much_is_real(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    counts = store.read_df(demo_db, """SELECT count(*) FILTER (WHERE NOT synthetic) AS r,
+                                              count(*) FILTER (WHERE synthetic) AS s,
+                                              arg_max(period, period_end) FILTER (WHERE NOT synthetic) AS latest
+                                       FROM observations o JOIN missions m ON m.code = o.mission
+                                       WHERE m.active""").iloc[0]
+    assert counts["r"] > 0 and counts["s"] > 0
+    out = _render("/", {})
+    assert f"{int(counts['r']):,} real \\u00b7 {int(counts['s']):,} synthetic" in out
+    assert f"real data: {counts['latest']}" in out

@@ -47,13 +47,18 @@ def indicators(db: Path, code: str | None = None) -> pd.DataFrame:
 
 
 def headline(db: Path, kind: str | None = None, active_only: bool = False) -> pd.Series:
-    """Missions with data, indicators with data, data points and the latest period end."""
+    """Missions with data, indicators with data, data points and the latest period, each also for
+    real data alone (``*_real``), so that synthetic demo values never pass for real ones."""
     where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
     return store.read_df(db, f"""
         WITH o AS (SELECT o.* FROM observations o JOIN missions m ON m.code = o.mission {where})
         SELECT count(DISTINCT mission) AS missions, count(DISTINCT indicator) AS indicators,
                count(*) AS data_points,
-               arg_max(period, period_end) AS latest_period, max(period_end) AS latest_period_end
+               arg_max(period, period_end) AS latest_period, max(period_end) AS latest_period_end,
+               count(DISTINCT mission) FILTER (WHERE NOT synthetic) AS missions_real,
+               count(DISTINCT indicator) FILTER (WHERE NOT synthetic) AS indicators_real,
+               count(*) FILTER (WHERE NOT synthetic) AS data_points_real,
+               arg_max(period, period_end) FILTER (WHERE NOT synthetic) AS latest_period_real
         FROM o""", params).iloc[0]
 
 
