@@ -33,14 +33,14 @@ def layout(kind: str | None = None, active: str | None = None, **_) -> html.Div:
     themes = load(queries.themes)
     period = head["latest_period"] if isinstance(head["latest_period"], str) else "–"
     real_period = head["latest_period_real"] if isinstance(head["latest_period_real"], str) else "none"
-
-    def split(total: str) -> str:  # how much of a figure rests on real data, beside the synthetic rest
-        real = int(head[f"{total}_real"])
-        return f"{real:,} real · {int(head[total]) - real:,} synthetic"
-    cards = dbc.Row([ui.headline("Missions with data", int(head["missions"]), "ovw-missions", split("missions")),
+    real = {k: int(head[f"{k}_real"]) for k in ("missions", "indicators", "data_points")}
+    cards = dbc.Row([ui.headline("Missions with data", int(head["missions"]), "ovw-missions",
+                                 f"{real['missions']:,} with real data"),
                      ui.headline("Indicators with data", int(head["indicators"]), "ovw-indicators",
-                                 split("indicators")),
-                     ui.headline("Data points", f"{int(head['data_points']):,}", "ovw-points", split("data_points")),
+                                 f"{real['indicators']:,} with real data"),
+                     ui.headline("Data points", f"{int(head['data_points']):,}", "ovw-points",
+                                 f"{real['data_points']:,} real · {int(head['data_points']) - real['data_points']:,} "
+                                 "synthetic"),
                      ui.headline("Latest period", period, "ovw-latest", f"real data: {real_period}")])
     if status.empty:
         body = ui.empty_state("No data yet for these missions. Upload observations on the Upload page "
