@@ -5,11 +5,14 @@ all at once in DuckDB SQL, so that a million rows cost no more than a few distin
 values. A cell that does not parse becomes NULL and is reported once, with the
 parser's own message; the checks that run afterwards let NULLs pass.
 
-Two sorts exist:
+The sorts:
 
-- ``Sql`` parsers are a SQL expression over the cell (``{c}``), such as numbers.
-- ``Lookup`` parsers run once per distinct text in Python (periods, theme lists) or
-  against the catalogue (mission and indicator codes), and are joined back.
+- ``Sql`` parsers are a SQL expression over the cell (``{c}``), such as dates;
+- ``Number`` reads a number by the decimal convention of the whole file;
+- ``Lookup`` parsers run once per distinct text in Python (periods, theme lists) and are
+  joined back;
+- ``Code`` matches mission and indicator codes against the catalogue, whatever their
+  case, and brings along what the catalogue says about each.
 """
 from __future__ import annotations
 
@@ -89,14 +92,13 @@ class Lookup:
     """A parser run once per distinct text; ``table`` maps those texts to the typed columns.
 
     ``table(texts, catalogue)`` returns a frame with a ``text`` column and one column per
-    output; an output's name has ``{name}`` replaced by the column's name. ``first`` is
-    the output that is NULL when the text does not parse.
+    output; an output's name has ``{name}`` replaced by the column's name. The output named
+    ``{name}`` itself is NULL when the text does not parse.
     """
 
     table: Callable[[pd.Series, dict[str, pd.DataFrame]], pd.DataFrame]
     types: dict[str, str]
     message: str
-    first: str = "{name}"
 
     def outputs(self, name: str) -> dict[str, str]:
         return {out.format(name=name): kind for out, kind in self.types.items()}
