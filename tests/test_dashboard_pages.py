@@ -24,6 +24,7 @@ QUERIES = [
     ("/indicator", {}), ("/indicator", {"code": "FAT_MALICIOUS", "mission": "UNMISS", "by": "sex"}),
     ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),
     ("/quality", {}), ("/quality", {"ref": "today", "active": "0"}),
+    ("/missions", {}), ("/missions", {"kind": "political"}), ("/missions", {"kind": "nonsense"}),
     ("/upload", {}),
 ]
 
@@ -240,3 +241,17 @@ def test_pag015_headline_figures_say_how_much_is_real(demo_db, within_app, monke
     out = _render("/", {})
     assert f"{int(counts['r']):,} real \\u00b7 {int(counts['s']):,} synthetic" in out
     assert f"real data: {counts['latest']}" in out
+
+
+def test_pag016_the_missions_index_counts_statuses_and_links_each_mission(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    from peacepulse.reads import queries
+    index = queries.mission_index(demo_db)
+    unmiss = index[index["code"] == "UNMISS"].iloc[0]
+    direct = store.read_df(demo_db, "SELECT count(*) AS n, count(*) FILTER (WHERE status = 'on_track') AS ok "
+                                    "FROM progress WHERE mission = 'UNMISS'").iloc[0]
+    assert (unmiss["indicators_with_data"], unmiss["on_track"]) == (direct["n"], direct["ok"])
+    assert len(index) == len(store.read_df(demo_db, "SELECT code FROM missions"))
+    out = _render("/missions", {"kind": "political"})
+    political = set(store.read_df(demo_db, "SELECT code FROM missions WHERE kind = 'political'")["code"])
+    assert "[UNAMA](/mission?code=UNAMA)" in out and "UNMISS" not in out and "UNAMA" in political

@@ -33,7 +33,8 @@ def pages(demo_db: Path, cell) -> dict[str, str]:
             "/theme?n=8&active=0": "thm-ranking", "/indicator?code=FAT_MALICIOUS": "ind-table",
             f"/indicator?code={split['indicator']}&mission={split['mission']}&by=sex": "ind-breakdown",
             f"/indicator?code={revised['indicator']}&mission={revised['mission']}": "ind-revisions",
-            "/quality": "q-batches", "/quality?ref=today&active=0": "q-stale", "/upload": "upl-file"}
+            "/quality": "q-batches", "/quality?ref=today&active=0": "q-stale", "/upload": "upl-file",
+            "/missions": "msns-grid", "/missions?kind=political": "msns-grid"}
 
 
 def test_brw001_every_page_renders_without_console_errors(browser, pages) -> None:
@@ -131,3 +132,10 @@ def test_brw007_charts_offer_only_the_png_download(browser) -> None:
     browser.settle()
     buttons = browser.driver.find_elements(By.CSS_SELECTOR, "#msn-trend-8 .modebar-btn")
     assert [b.get_attribute("data-title") for b in buttons] == ["Download plot as a PNG"]
+
+
+def test_brw008_the_missions_menu_opens_an_index_that_links_each_mission(browser) -> None:
+    browser.open("/")
+    browser.driver.find_element(By.CSS_SELECTOR, "#nav-links a[href='/missions']").click()
+    browser.wait_for(lambda: browser.driver.find_elements(By.CSS_SELECTOR, "#msns-grid a[href='/mission?code=UNMISS']"))
+    assert browser.path() == "/missions"

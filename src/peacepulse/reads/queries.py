@@ -41,6 +41,23 @@ def missions(db: Path, kind: str | None = None, active_only: bool = False) -> pd
     return store.read_df(db, f"SELECT * FROM missions{where} ORDER BY code", params)
 
 
+def mission_index(db: Path, kind: str | None = None) -> pd.DataFrame:
+    """Every mission or entity: what it is, how much data it has, and where its indicators stand."""
+    where, params = filters_sql({"m.kind": kind})
+    return store.read_df(db, f"""
+        SELECT m.code, m.name, m.kind, m.active,
+               count(p.indicator) AS indicators_with_data,
+               count(*) FILTER (WHERE p.status = 'on_track') AS on_track,
+               count(*) FILTER (WHERE p.status = 'at_risk') AS at_risk,
+               count(*) FILTER (WHERE p.status = 'off_track') AS off_track,
+               count(*) FILTER (WHERE p.status = 'insufficient') AS insufficient,
+               count(*) FILTER (WHERE p.status = 'no_target') AS no_target,
+               arg_max(p.latest_period, p.latest_period_end) AS latest_period,
+               count(*) FILTER (WHERE p.stale) AS stale
+        FROM missions m LEFT JOIN progress p ON p.mission = m.code{where}
+        GROUP BY ALL ORDER BY indicators_with_data DESC, m.code""", params)
+
+
 def indicators(db: Path, code: str | None = None) -> pd.DataFrame:
     where, params = filters_sql({"code": code})
     return store.read_df(db, f"SELECT * FROM indicators{where} ORDER BY code", params)
