@@ -67,7 +67,8 @@ def grid(frame: pd.DataFrame, grid_id: str, file_name: str | None = None, height
     return dag.AgGrid(
         id=grid_id, rowData=rows,
         columnDefs=columns or [{"field": c, "headerName": c.replace("_", " ").capitalize()} for c in frame.columns],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         # Given columns carry their own widths (a wrapping text column, say); others fit their content.
         columnSize="responsiveSizeToFit" if columns else "autoSize", style={"height": height},
         dashGridOptions={"pagination": len(rows) > 200, "paginationPageSize": 100,

@@ -96,6 +96,8 @@ def test_a_series_older_than_its_reporting_cycle_is_stale(db):
     assert not recent["stale"]
     card = store.read_df(db, "SELECT stale FROM scorecard WHERE mission = 'UNMISS' AND theme = 8")
     assert card["stale"].iloc[0] >= 1
+    load(db, "obs.csv", OBS + "MINUSMA,CIV_CASUALTIES,2019-Q1,10\nMINUSMA,CIV_CASUALTIES,2019-Q2,8\n")
+    assert not status(db, "CIV_CASUALTIES", "MINUSMA")["stale"]  # the mission ended in 2023: not stale
 
 
 def test_the_rule_figures_live_in_the_store_and_drive_the_status(db):

@@ -83,9 +83,12 @@ measured AS (
            CASE WHEN a.baseline IS NOT NULL THEN coalesce(a.baseline_end, l.first_period_end)
                 ELSE l.first_period_end END AS baseline_end,
            date_diff('day', l.latest_period_end, current_date) AS days_since_latest,
-           date_diff('day', l.latest_period_end, current_date) > c.days + c.grace_days AS stale
+           -- A closed mission stops reporting by design: its series are never stale.
+           ms.end_date IS NULL AND date_diff('day', l.latest_period_end, current_date) > c.days + c.grace_days
+               AS stale
     FROM latest l
     JOIN indicators i ON i.code = l.indicator
+    LEFT JOIN mission ms ON ms.code = l.mission
     LEFT JOIN applicable a USING (mission, indicator)
     LEFT JOIN reporting_cycle c ON c.period_type = l.latest_period_type
 ),
@@ -166,7 +169,7 @@ COMMENT ON COLUMN reporting_cycles.grace_days IS 'Days more allowed for late rep
 COMMENT ON COLUMN progress.status IS 'on_track: target met, or attainment >= pace; at_risk: within the at_risk_band of pace (a target that holds the baseline level: within hold_band of it); off_track: further behind; insufficient: no value since the baseline, so no trend to judge; no_target: no target set.';
 COMMENT ON COLUMN progress.baseline IS 'Baseline value: the applicable milestone''s, else carried forward from the previous milestone, else the first observed value.';
 COMMENT ON COLUMN progress.status_reason IS 'The status in a sentence.';
-COMMENT ON COLUMN progress.stale IS 'True when the latest value is older than its period type''s reporting cycle allows (see reporting_cycles), counted to today.';
+COMMENT ON COLUMN progress.stale IS 'True when the latest value is older than its period type''s reporting cycle allows (see reporting_cycles), counted to today; never for a mission that has ended.';
 COMMENT ON COLUMN progress.days_since_latest IS 'Days from the end of the latest period to today.';
 COMMENT ON COLUMN scorecard.status IS 'Mean status weight over indicators with targets (see status_rules): >= cell_on_track on_track, >= cell_at_risk at_risk, else off_track; insufficient when none can be judged yet; no_target when none has a target.';
 COMMENT ON COLUMN scorecard.score IS 'Mean status weight (see status_rules) over indicators that are on track, at risk or off track.';
