@@ -15,7 +15,7 @@ from flask import send_from_directory
 from dashboard import data
 
 HERE = Path(__file__).parent
-NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/theme"), ("Indicators", "/indicator"),
+NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
        ("Data quality", "/quality"), ("Upload", "/upload")]
 
 # Bootstrap's stylesheet comes from the bootstrap-flask package and is served by this app,

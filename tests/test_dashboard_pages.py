@@ -24,7 +24,7 @@ QUERIES = [
     ("/indicator", {}), ("/indicator", {"code": "FAT_MALICIOUS", "mission": "UNMISS", "by": "sex"}),
     ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),
     ("/quality", {}), ("/quality", {"ref": "today", "active": "0"}),
-    ("/missions", {}), ("/missions", {"kind": "political"}), ("/missions", {"kind": "nonsense"}),
+    ("/missions", {}), ("/missions", {"kind": "political"}), ("/missions", {"kind": "nonsense"}), ("/themes", {}),
     ("/upload", {}),
 ]
 
@@ -255,3 +255,16 @@ def test_pag016_the_missions_index_counts_statuses_and_links_each_mission(demo_d
     out = _render("/missions", {"kind": "political"})
     political = set(store.read_df(demo_db, "SELECT code FROM missions WHERE kind = 'political'")["code"])
     assert "[UNAMA](/mission?code=UNAMA)" in out and "UNMISS" not in out and "UNAMA" in political
+
+
+def test_pag017_the_themes_index_lists_all_ten_with_their_counts(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    from peacepulse.reads import queries
+    index = queries.theme_index(demo_db)
+    assert index["number"].tolist() == list(range(1, 11))
+    eight = index[index["number"] == 8].iloc[0]
+    direct = store.read_df(demo_db, """SELECT count(*) FILTER (WHERE p.status = 'on_track') AS ok
+                                       FROM progress p JOIN indicator_themes it ON it.indicator = p.indicator
+                                       WHERE it.theme = 8""").iloc[0]
+    assert eight["on_track"] == direct["ok"] and eight["indicators"] >= 5
+    assert "(/theme?n=8)" in _render("/themes", {})

@@ -34,7 +34,7 @@ def pages(demo_db: Path, cell) -> dict[str, str]:
             f"/indicator?code={split['indicator']}&mission={split['mission']}&by=sex": "ind-breakdown",
             f"/indicator?code={revised['indicator']}&mission={revised['mission']}": "ind-revisions",
             "/quality": "q-batches", "/quality?ref=today&active=0": "q-stale", "/upload": "upl-file",
-            "/missions": "msns-grid", "/missions?kind=political": "msns-grid"}
+            "/missions": "msns-grid", "/missions?kind=political": "msns-grid", "/themes": "thms-grid"}
 
 
 def test_brw001_every_page_renders_without_console_errors(browser, pages) -> None:

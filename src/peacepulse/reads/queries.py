@@ -58,6 +58,23 @@ def mission_index(db: Path, kind: str | None = None) -> pd.DataFrame:
         GROUP BY ALL ORDER BY indicators_with_data DESC, m.code""", params)
 
 
+def theme_index(db: Path) -> pd.DataFrame:
+    """The ten themes: their indicators, how many missions have data on them, and their status counts."""
+    return store.read_df(db, """
+        WITH per AS (SELECT it.theme, p.mission, p.status
+                     FROM progress p JOIN indicator_themes it ON it.indicator = p.indicator)
+        SELECT t.number, t.title,
+               (SELECT count(*) FROM indicator_themes it WHERE it.theme = t.number) AS indicators,
+               (SELECT count(*) FROM indicator_themes it WHERE it.theme = t.number AND it.is_primary) AS primary_for,
+               count(DISTINCT per.mission) AS missions_with_data,
+               count(*) FILTER (WHERE per.status = 'on_track') AS on_track,
+               count(*) FILTER (WHERE per.status = 'at_risk') AS at_risk,
+               count(*) FILTER (WHERE per.status = 'off_track') AS off_track,
+               count(*) FILTER (WHERE per.status = 'insufficient') AS insufficient
+        FROM themes t LEFT JOIN per ON per.theme = t.number
+        GROUP BY t.number, t.title ORDER BY t.number""")
+
+
 def indicators(db: Path, code: str | None = None) -> pd.DataFrame:
     where, params = filters_sql({"code": code})
     return store.read_df(db, f"SELECT * FROM indicators{where} ORDER BY code", params)

@@ -1,0 +1,31 @@
+"""Themes: the ten take-aways, each with its indicators and where the missions stand on it."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from dashboard import components as ui
+from dashboard.data import guarded, load
+from peacepulse.reads import queries
+
+dash.register_page(__name__, path="/themes", name="Themes", title="PeacePulse · Themes", order=2)
+COLUMNS = [{"field": "number", "headerName": "#", "maxWidth": 70},
+           {"field": "title", "cellRenderer": "markdown", "flex": 1, "minWidth": 240},
+           {"field": "indicators", "headerName": "Indicators", "maxWidth": 120},
+           {"field": "primary_for", "headerName": "Primary theme of", "maxWidth": 140},
+           {"field": "missions_with_data", "headerName": "Missions with data", "maxWidth": 150},
+           {"field": "on_track", "headerName": "✓ On track", "maxWidth": 120},
+           {"field": "at_risk", "headerName": "! At risk", "maxWidth": 110},
+           {"field": "off_track", "headerName": "✗ Off track", "maxWidth": 120},
+           {"field": "insufficient", "headerName": "? Too little evidence", "maxWidth": 150}]
+
+
+@guarded
+def layout(**_) -> html.Div:
+    index = load(queries.theme_index)
+    index = index.assign(title=[f"[{title}](/theme?n={n})" for n, title in zip(index["number"], index["title"])])
+    return html.Div([
+        ui.page_title("Themes", "thms-heading", "The ten take-aways of the 2024 symposium. Status counts are "
+                      "mission × indicator pairs; an indicator counts under every theme it serves."),
+        ui.grid(index, "thms-grid", "themes.csv", height=480, columns=COLUMNS),
+    ])
