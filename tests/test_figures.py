@@ -98,3 +98,16 @@ def test_fig007_coverage_heatmap_text() -> None:
 def test_fig008_empty_figure_says_why() -> None:
     fig = figures.empty("No data yet")
     assert fig.layout.annotations[0].text == "No data yet" and not fig.data
+
+
+def test_fig009_count_axes_use_whole_numbers_and_others_do_not() -> None:
+    indicators = pd.DataFrame({"code": ["FAT", "BIG", "SHARE"], "name": ["Fatalities", "Patrols", "Share"],
+                               "unit": ["persons", "patrols", "%"], "measure": ["count", "count", "percent"]})
+    series = pd.concat([_series([1, 2, 1]), _series([100, 240, 180], indicator="BIG"),
+                        _series([5.5, 6.0], indicator="SHARE")])
+    fig = trends.trend_panel(indicators, series, pd.DataFrame(columns=["indicator", "baseline", "target"]),
+                             _targets([]).reindex(columns=["indicator", "period_start", "target", "period"]))
+    small, big, share = fig.layout.yaxis, fig.layout.yaxis2, fig.layout.yaxis3
+    assert (small.tickformat, small.dtick) == (",d", 1)     # 1 to 2 deaths: no 0.5 or 1.5 ticks
+    assert (big.tickformat, big.dtick) == (",d", None)      # wide range: Plotly's own whole steps
+    assert share.tickformat is None and share.dtick is None  # a percentage keeps its decimals

@@ -61,6 +61,16 @@ def _target_marks(t: pd.DataFrame, color: str, meta: dict, legend: bool, name: s
                 hovertemplate="Target %{customdata[0]}: %{y:,.4~g}<extra></extra>")
 
 
+WHOLE_NUMBERS = ("count", "days")  # measures whose axis never shows 0.5
+
+
+def _whole_number_axis(values: list) -> dict:
+    """Ticks on whole numbers: Plotly's automatic ticks fall on halves when the range is small."""
+    numbers = [float(v) for v in values if v is not None and pd.notna(v)]
+    small = bool(numbers) and max(numbers) - min(numbers) < 6
+    return {"tickformat": ",d", **({"dtick": 1} if small else {})}
+
+
 def trend_panel(indicators: pd.DataFrame, series: pd.DataFrame, progress: pd.DataFrame,
                 targets: pd.DataFrame) -> go.Figure:
     """One row per indicator of a mission: values, baseline, applicable target and every target."""
@@ -83,6 +93,8 @@ def trend_panel(indicators: pd.DataFrame, series: pd.DataFrame, progress: pd.Dat
                                      column not in seen))
                 seen.add(column)
         placed += [(trace, i, 1) for trace in traces]
+        if getattr(r, "measure", None) in WHOLE_NUMBERS:
+            fig.update_yaxes(row=i, col=1, **_whole_number_axis([y for trace in traces for y in trace.get("y", [])]))
     fig.update_layout(template=TEMPLATE, height=170 * len(codes) + 110, showlegend=True, margin={"t": 70},
                       legend={"y": 1.0, "yanchor": "top", "x": 0, "xanchor": "left", "yref": "container"})
     fig.update_xaxes(showticklabels=True)  # shared axes hide all but the last row's dates

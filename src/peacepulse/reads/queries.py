@@ -117,7 +117,7 @@ def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
 
     ``own`` marks the indicators users uploaded, as against the seed catalogue's; they come first."""
     return store.read_df(db, """
-        SELECT it.theme, i.code, i.name, i.unit, i.direction, i.kpi, i.period_type,
+        SELECT it.theme, i.code, i.name, i.unit, i.direction, i.kpi, i.period_type, i.measure,
                coalesce(b.origin <> 'seed', false) AS own,
                p.latest_period, p.latest_value, p.baseline, p.baseline_period, p.target,
                p.target_period, coalesce(p.status, 'no_data') AS status, p.status_reason, p.stale,
