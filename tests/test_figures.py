@@ -111,3 +111,14 @@ def test_fig009_count_axes_use_whole_numbers_and_others_do_not() -> None:
     assert (small.tickformat, small.dtick) == (",d", 1)     # 1 to 2 deaths: no 0.5 or 1.5 ticks
     assert (big.tickformat, big.dtick) == (",d", None)      # wide range: Plotly's own whole steps
     assert share.tickformat is None and share.dtick is None  # a percentage keeps its decimals
+
+
+def test_fig010_cells_mark_synthetic_and_stale_and_name_what_cannot_be_judged() -> None:
+    base = {"mission": "UNMISS", "theme": 7, "indicators": 4, "on_track": 3, "at_risk": 1, "off_track": 0,
+            "no_target": 0, "insufficient": 0, "stale": 0, "synthetic": 0, "status": "on_track"}
+    rows = pd.DataFrame([base, {**base, "theme": 8, "synthetic": 2, "stale": 1},
+                         {**base, "theme": 9, "on_track": 0, "at_risk": 0, "insufficient": 2, "status": "insufficient"}])
+    fig = figures.scorecard_heatmap(rows, ["UNMISS"], THEMES)
+    text = fig.data[0].text[0]
+    assert (text[6], text[7], text[8]) == ("3✓ 1! 0✗", "3✓ 1! 0✗ *⏱", "2 too little evidence")
+    assert "1 stale, 2 on synthetic series" in fig.data[0].customdata[0][7][4]

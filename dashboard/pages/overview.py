@@ -51,8 +51,11 @@ def layout(kind: str | None = None, active: str | None = None, **_) -> html.Div:
                       className="small")
         body = html.Div([
             html.H4("Scorecard: missions × themes", className="mt-2"),
-            html.P("Each cell counts the indicators on track (✓), at risk (!) and off track (✗). "
-                   "Click a cell to open the mission on that theme.", className="text-muted small"),
+            html.P(f"Each cell counts the indicators on track (✓), at risk (!) and off track (✗). "
+                   f"{figures.SYNTHETIC_MARK} marks a status that rests on synthetic demo series, "
+                   f"{figures.STALE_MARK} one with series older than their reporting cycle allows. "
+                   "Click a cell to open the mission on that theme.", className="text-muted small",
+                   id="ovw-scorecard-key"),
             ui.status_legend(),
             ui.graph(heatmap, "ovw-scorecard"),
             html.Details([html.Summary("The ten themes"), key], className="mb-4"),

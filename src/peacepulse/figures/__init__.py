@@ -40,18 +40,28 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
+SYNTHETIC_MARK, STALE_MARK = "*", "⏱"
+
+
 def cell_text(row) -> str:
-    """A scorecard cell: '3✓ 1! 0✗', or how many indicators lack a target when none has one."""
-    if row.on_track + row.at_risk + row.off_track == 0:
-        return f"{row.no_target} no target"
-    return f"{row.on_track}✓ {row.at_risk}! {row.off_track}✗"
+    """A scorecard cell: '3✓ 1! 0✗', or what stands in for a status when none can be judged;
+    '*' when the status rests on synthetic series, '⏱' when some series are stale."""
+    judged = row.on_track + row.at_risk + row.off_track
+    insufficient = getattr(row, "insufficient", 0)
+    text = (f"{row.on_track}✓ {row.at_risk}! {row.off_track}✗" if judged
+            else f"{insufficient} too little evidence" if insufficient else f"{row.no_target} no target")
+    marks = (SYNTHETIC_MARK if getattr(row, "synthetic", 0) else "") + (STALE_MARK if getattr(row, "stale", 0) else "")
+    return f"{text} {marks}" if marks else text
 
 
 def _counts(row) -> str:
     if row is None:
         return "no indicator with data"
+    extra = "".join(f", {n} {what}" for n, what in ((getattr(row, "insufficient", 0), "with too little evidence"),
+                                                     (getattr(row, "stale", 0), "stale"),
+                                                     (getattr(row, "synthetic", 0), "on synthetic series")) if n)
     return (f"{row.on_track} on track, {row.at_risk} at risk, {row.off_track} off track, "
-            f"{row.no_target} without target")
+            f"{row.no_target} without target{extra}")
 
 
 def scorecard_heatmap(cells: pd.DataFrame, missions: list[str], themes: pd.DataFrame) -> go.Figure:

@@ -149,13 +149,14 @@ WITH counted AS (
            count(*) FILTER (WHERE p.status = 'no_target') AS no_target,
            count(*) FILTER (WHERE p.status = 'insufficient') AS insufficient,
            count(*) FILTER (WHERE p.stale) AS stale,
+           count(*) FILTER (WHERE p.synthetic) AS synthetic,
            avg(status_weight(p.status)) AS score
     FROM progress p JOIN indicator_theme it ON it.indicator = p.indicator
     GROUP BY p.mission, it.theme
 )
 SELECT mission, theme, indicators, on_track, at_risk, off_track, no_target,
        CASE WHEN score IS NULL AND insufficient > 0 THEN 'insufficient' ELSE cell_status(score) END AS status,
-       score, insufficient, stale
+       score, insufficient, stale, synthetic
 FROM counted;
 
 COMMENT ON VIEW status_rules IS 'The figures the status rules use: bands, weights and scorecard cut-offs.';
@@ -175,3 +176,4 @@ COMMENT ON COLUMN scorecard.status IS 'Mean status weight over indicators with t
 COMMENT ON COLUMN scorecard.score IS 'Mean status weight (see status_rules) over indicators that are on track, at risk or off track.';
 COMMENT ON COLUMN scorecard.insufficient IS 'How many have too little evidence to judge.';
 COMMENT ON COLUMN scorecard.stale IS 'How many have a latest value older than their reporting cycle allows.';
+COMMENT ON COLUMN scorecard.synthetic IS 'How many rest on synthetic demo series.';
