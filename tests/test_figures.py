@@ -120,5 +120,5 @@ def test_fig010_cells_mark_synthetic_and_stale_and_name_what_cannot_be_judged() 
                          {**base, "theme": 9, "on_track": 0, "at_risk": 0, "insufficient": 2, "status": "insufficient"}])
     fig = figures.scorecard_heatmap(rows, ["UNMISS"], THEMES)
     text = fig.data[0].text[0]
-    assert (text[6], text[7], text[8]) == ("3✓ 1! 0✗", "3✓ 1! 0✗ *⏱", "2 too little evidence")
+    assert (text[6], text[7], text[8]) == ("3✓ 1! 0✗", "3✓ 1! 0✗ *◔", "2 too little evidence")
     assert "1 stale, 2 on synthetic series" in fig.data[0].customdata[0][7][4]

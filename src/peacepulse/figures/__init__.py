@@ -40,12 +40,12 @@ def empty(message: str) -> go.Figure:
     return fig
 
 
-SYNTHETIC_MARK, STALE_MARK = "*", "⏱"
+SYNTHETIC_MARK, STALE_MARK = "*", "◔"
 
 
 def cell_text(row) -> str:
     """A scorecard cell: '3✓ 1! 0✗', or what stands in for a status when none can be judged;
-    '*' when the status rests on synthetic series, '⏱' when some series are stale."""
+    '*' when the status rests on synthetic series, '◔' when some series are stale."""
     judged = row.on_track + row.at_risk + row.off_track
     insufficient = getattr(row, "insufficient", 0)
     text = (f"{row.on_track}✓ {row.at_risk}! {row.off_track}✗" if judged
