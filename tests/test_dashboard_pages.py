@@ -268,3 +268,11 @@ def test_pag017_the_themes_index_lists_all_ten_with_their_counts(demo_db, within
                                        WHERE it.theme = 8""").iloc[0]
     assert eight["on_track"] == direct["ok"] and eight["indicators"] >= 5
     assert "(/theme?n=8)" in _render("/themes", {})
+
+
+def test_pag018_the_dry_run_shows_the_series_that_would_change(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    csv = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2031,1\nUNMISS,FAT_MALICIOUS,2032,2\n"
+    report, *_ = upload.dry_run(_contents(csv), "", "two.csv")
+    grid = _find(report, "upl-changes")
+    assert grid.rowData == [{"mission": "UNMISS", "indicator": "FAT_MALICIOUS", "new": 2, "revised": 0}]

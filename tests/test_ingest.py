@@ -125,3 +125,11 @@ def test_an_observation_may_state_its_confidence(db):
     bad = upload(db, "obs.csv", "mission,indicator,period,value,confidence\nUNMISS,FAT_TOTAL,2022,3,sure\n")
     assert bad.problems["problem"].tolist() == [
         "'sure' is not an accepted confidence. Use one of: high, medium, low."]
+
+
+def test_a_dry_run_lists_the_series_that_would_change(db):
+    upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021,4\n")
+    report = upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021,5\n"
+                                   "UNMISS,FAT_TOTAL,2022,6\nMINUSCA,FAT_TOTAL,2022,1\n", commit=False)
+    assert report.changes.values.tolist() == [["MINUSCA", "FAT_TOTAL", 1, 0], ["UNMISS", "FAT_TOTAL", 1, 1]]
+    assert list(report.changes.columns) == ["mission", "indicator", "new", "revised"]

@@ -86,12 +86,15 @@ def _report(report: ingest.Report) -> html.Div:
         ("revised", "Revised", report.revised), ("unchanged", "Unchanged", report.unchanged))])
     errors = int((report.problems["severity"] == "error").sum())
     color = "danger" if errors else "warning" if len(report.problems) else "success"
+    changes = ([html.H5("What would change", className="mt-2"),
+                ui.grid(report.changes, "upl-changes", "upload-changes.csv", height=240)]
+               if not report.changes.empty and not report.written else [])
     if report.problems.empty:
-        return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts])
+        return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, *changes])
     shown = problems.grouped(report.problems)
     more = (html.P(f"Showing the first {SHOWN:,} of {len(shown):,} problems; the report below lists them all.",
                    className="small text-muted", id="upl-more") if len(shown) > SHOWN else None)
-    return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, more,
+    return html.Div([dbc.Alert(report.message, color=color, id="upl-message"), counts, *changes, more,
                      ui.grid(shown.head(SHOWN), "upl-problems", "upload-problems.csv", height=320,
                              columns=PROBLEM_COLUMNS), _full_report(report)])
 

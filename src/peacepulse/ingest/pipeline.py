@@ -37,6 +37,7 @@ class Report:
     batch_id: int | None = None
     message: str = ""
     decimal: str | None = None
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # series that change, with new and revised rows
 
     @property
     def ok(self) -> bool:
@@ -113,6 +114,7 @@ def _one(con, number: int, name: str, content: bytes, table: read.Table | str, k
         return report
     progress(f"{name}: comparing {_plural(table.rows, 'row')} with the store")
     counts = write.stage(con, kind)
+    report.changes = write.changes(con, kind)
     con.execute("DROP VIEW upload_checked; DROP TABLE upload_repeats; DROP TABLE upload_typed")
     report.new, report.revised, report.unchanged = counts["new"], counts["revised"], counts["unchanged"]
     report.problems = problems.frame(found + warn.warnings(con, kind))

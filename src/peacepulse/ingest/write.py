@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import duckdb
+import pandas as pd
 
 from ..kinds import Kind
 from .read import quote_name
@@ -39,6 +40,14 @@ def stage(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
         LEFT JOIN {current} c USING ({key})""")
     counts = dict(con.execute("SELECT change, count(*) FROM staged GROUP BY change").fetchall())
     return {k: counts.get(k, 0) for k in ("new", "revised", "unchanged")}
+
+
+def changes(con: duckdb.DuckDBPyConnection, kind: Kind) -> pd.DataFrame:
+    """The series the staged rows would change, with their new and revised rows."""
+    series = ", ".join(quote_name(c) for c in kind.series)
+    return con.execute(f"""SELECT {series}, count(*) FILTER (WHERE change = 'new') AS new,
+                                  count(*) FILTER (WHERE change = 'revised') AS revised
+                           FROM staged WHERE change <> 'unchanged' GROUP BY ALL ORDER BY {series}""").fetchdf()
 
 
 def write(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> None:

@@ -89,6 +89,11 @@ class Kind:
         return out.getvalue()
 
     @property
+    def series(self) -> tuple[str, ...]:
+        """What a user thinks of as one series: the key without its period and breakdowns."""
+        return self.key[:2]
+
+    @property
     def compared(self) -> tuple[str, ...]:
         return tuple(c for c in self.stored if c not in self.key)
 
