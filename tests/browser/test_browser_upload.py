@@ -20,12 +20,13 @@ def _upload(browser, path: Path) -> None:
 
 
 def _click(browser, element) -> None:
-    """Click once the loading overlay that follows a check has gone."""
+    """Click once the loading overlay that follows a check has gone; the page may still be growing,
+    so the element is scrolled into view before every try."""
+    browser.wait_for(lambda: _clicked(browser, element))
+
+
+def _clicked(browser, element) -> bool:
     browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    browser.wait_for(lambda: _clicked(element))
-
-
-def _clicked(element) -> bool:
     try:
         element.click()
         return True
