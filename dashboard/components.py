@@ -98,6 +98,12 @@ def empty_state(message: str, title_id: str | None = None) -> dbc.Alert:
     return dbc.Alert(message, color="secondary", className="my-3", **({"id": title_id} if title_id else {}))
 
 
+def status_count_columns() -> list[dict]:
+    """Grid columns counting indicators per status, headed with the status's own symbol and word."""
+    return [{"field": s, "headerName": f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}", "maxWidth": 150}
+            for s in ("on_track", "at_risk", "off_track", "insufficient")]
+
+
 def not_found(what: str, given: str, known: list[str], href: str, alert_id: str) -> dbc.Alert:
     """A link that names nothing known says so, with the closest known ones, and never shows another page."""
     near = closest(given, known)

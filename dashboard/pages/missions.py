@@ -14,10 +14,7 @@ dash.register_page(__name__, path="/missions", name="Missions", title="PeacePuls
 COLUMNS = [{"field": "code", "cellRenderer": "markdown", "maxWidth": 130}, {"field": "name", "flex": 1, "minWidth": 240},
            {"field": "kind", "maxWidth": 140}, {"field": "active", "maxWidth": 100},
            {"field": "indicators_with_data", "headerName": "Indicators with data", "maxWidth": 170},
-           {"field": "on_track", "headerName": "✓ On track", "maxWidth": 120},
-           {"field": "at_risk", "headerName": "! At risk", "maxWidth": 110},
-           {"field": "off_track", "headerName": "✗ Off track", "maxWidth": 120},
-           {"field": "insufficient", "headerName": "? Too little evidence", "maxWidth": 170},
+           *ui.status_count_columns(),
            {"field": "latest_period", "headerName": "Latest period", "maxWidth": 140},
            {"field": "stale", "headerName": "Stale", "maxWidth": 100}]
 

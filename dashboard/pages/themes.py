@@ -14,10 +14,7 @@ COLUMNS = [{"field": "number", "headerName": "#", "maxWidth": 70},
            {"field": "indicators", "headerName": "Indicators", "maxWidth": 120},
            {"field": "primary_for", "headerName": "Primary theme of", "maxWidth": 140},
            {"field": "missions_with_data", "headerName": "Missions with data", "maxWidth": 150},
-           {"field": "on_track", "headerName": "✓ On track", "maxWidth": 120},
-           {"field": "at_risk", "headerName": "! At risk", "maxWidth": 110},
-           {"field": "off_track", "headerName": "✗ Off track", "maxWidth": 120},
-           {"field": "insufficient", "headerName": "? Too little evidence", "maxWidth": 150}]
+           *ui.status_count_columns()]
 
 
 @guarded
