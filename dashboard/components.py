@@ -29,6 +29,15 @@ def active_switch(switch_id: str, on: bool) -> dbc.Switch:
     return dbc.Switch(id=switch_id, value=on, label="Active missions only")
 
 
+def real_only(value: str | None) -> bool:
+    """The `real` query parameter: '1' leaves out every series with a synthetic value."""
+    return value == "1"
+
+
+def real_switch(switch_id: str, on: bool) -> dbc.Switch:
+    return dbc.Switch(id=switch_id, value=on, label="Real data only")
+
+
 def status_badge(status: str, class_name: str = "") -> dbc.Badge:
     """Status as colour, symbol and words, so it never depends on colour alone."""
     text = f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}".strip()
@@ -84,9 +93,10 @@ def headline(label: str, value: object, card_id: str, note: str | None = None) -
         xs=6, md=3, className="mb-3")
 
 
-def synthetic_caption() -> html.P:
-    return html.P(SYNTHETIC_NOTE + ". Real series show their source on hover.",
-                  className="text-muted small fst-italic mb-1")
+def synthetic_caption(real: bool = False) -> html.P:
+    text = ("Real data only: series with synthetic demo values are left out." if real
+            else SYNTHETIC_NOTE + ". Real series show their source on hover.")
+    return html.P(text, className="text-muted small fst-italic mb-1", id="synthetic-caption")
 
 
 def page_title(text: str, title_id: str, subtitle: str | None = None) -> html.Div:

@@ -276,3 +276,66 @@ def test_pag018_the_dry_run_shows_the_series_that_would_change(demo_db, within_a
     report, *_ = upload.dry_run(_contents(csv), "", "two.csv")
     grid = _find(report, "upl-changes")
     assert grid.rowData == [{"mission": "UNMISS", "indicator": "FAT_MALICIOUS", "new": 2, "revised": 0}]
+
+
+def _figures(layout) -> list[dict]:
+    """Every figure of a layout, as the browser receives it."""
+    found = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("data"), list) and isinstance(node.get("layout"), dict):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(json.loads(json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)))
+    return found
+
+
+def _traces(path: str, query: dict) -> list[dict]:
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    return [t for f in _figures(page["layout"](**query)) for t in f["data"] if isinstance(t, dict)]
+
+
+def test_pag019_real_data_only_is_kept_in_the_url_and_leaves_out_synthetic_series(demo_db, within_app,
+                                                                                 monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    for path, query in (("/mission", {"code": "UNMISS"}), ("/theme", {"n": "8"})):
+        synthetic = {t.get("meta", {}).get("synthetic") for t in _traces(path, query) if "meta" in t}
+        assert True in synthetic  # the demo store mixes both
+        real = [t for t in _traces(path, {**query, "real": "1"}) if t.get("meta", {}).get("role") == "value"]
+        assert real and not any(t["meta"]["synthetic"] for t in real)
+        assert "Real data only: series with synthetic" in _render(path, {**query, "real": "1"})
+    counts = store.read_df(demo_db, """SELECT count(*) FILTER (WHERE NOT synthetic) AS r, count(*) AS n
+                                       FROM observations o JOIN missions m ON m.code = o.mission WHERE m.active""").iloc[0]
+    overview = _render("/", {"real": "1"})
+    assert f"{int(counts['r']):,}" in overview and f"{int(counts['n'] - counts['r']):,} synthetic left out" in overview
+    cells = [t for f in _figures(dash.page_registry["dashboard.pages.overview"]["layout"](real="1"))
+             for t in f["data"] if t["type"] == "heatmap"][0]
+    assert not any("*" in text for row in cells["text"] for text in row)  # no cell rests on synthetic series
+    assert overview.count('"ovw-real"') == 1 and '"value": true' in overview
+    assert components.query(real="1" if True else None) == "?real=1"
+
+
+def test_pag020_the_theme_ranking_names_statuses_and_highlights_at_most_eight(demo_db, within_app,
+                                                                             monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    out = _render("/theme", {"n": "5", "active": "0"})
+    assert "\\u2713 On track" in out and '"status": "on_track"' not in out and '"status": "at_risk"' not in out
+    traces = _traces("/theme", {"n": "5", "active": "0"})
+    coloured = {t["meta"]["mission"] for t in traces if t.get("meta", {}).get("role") == "value"}
+    assert 0 < len(coloured) <= 8 and any(t["meta"]["role"] == "others" for t in traces if "meta" in t)
+    picked = _traces("/theme", {"n": "5", "active": "0", "show": "UNMISS,MONUSCO"})
+    assert {t["meta"]["mission"] for t in picked if t.get("meta", {}).get("role") == "value"} == {"MONUSCO", "UNMISS"}
+    unknown = _render("/theme", {"n": "5", "active": "0", "show": "UNMISS,NOPEX"})
+    assert "No mission with data under this theme 'NOPEX'." in unknown
+
+
+def test_pag021_an_unknown_theme_on_a_mission_page_says_so(demo_db, within_app, monkeypatch) -> None:
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
+    out = _render("/mission", {"code": "UNMISS", "theme": "11"})
+    assert "No theme '11'." in out and "/mission?code=UNMISS&theme=1" in out and "msn-trend" not in out
+    assert "msn-unknown" not in _render("/mission", {"code": "UNMISS", "theme": "7"})

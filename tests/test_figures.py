@@ -122,3 +122,71 @@ def test_fig010_cells_mark_synthetic_and_stale_and_name_what_cannot_be_judged() 
     text = fig.data[0].text[0]
     assert (text[6], text[7], text[8]) == ("3✓ 1! 0✗", "3✓ 1! 0✗ *◔", "2 too little evidence")
     assert "1 stale, 2 on synthetic series" in fig.data[0].customdata[0][7][4]
+
+
+NO_TARGETS = pd.DataFrame(columns=["mission", "indicator", "period", "period_start", "target"])
+
+
+def _many(missions: int, indicators: tuple[str, ...] = ("FAT", "SHARE")) -> pd.DataFrame:
+    parts = []
+    for m in range(missions):
+        for code in indicators:
+            # M00..M03 report real values for longest; the rest are synthetic or shorter
+            real = m < 4
+            parts.append(_series([m + 1.0] * (6 if real else 3), synthetic=not real, indicator=code,
+                                 mission=f"M{m:02d}"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_fig011_at_most_eight_missions_in_colour_and_the_rest_grey() -> None:
+    series = _many(17)
+    indicators = pd.DataFrame({"code": ["FAT", "SHARE"], "name": ["Fatalities", "Share"], "unit": ["persons", "%"]})
+    fig = trends.mission_lines(series, _targets([("M00", "FAT", 2027, 1.0), ("M16", "FAT", 2027, 1.0)]), indicators)
+    coloured = {t.meta["mission"] for t in fig.data if t.meta["role"] == "value"}
+    assert len(coloured) == 8 and {"M00", "M01", "M02", "M03"} <= coloured  # real data first
+    grey = [t for t in fig.data if t.meta["role"] == "others"]
+    assert len(grey) == 2 and [t.showlegend for t in grey] == [True, False]  # one trace per panel
+    drawn = {c[0] for c in grey[0].customdata if c[0]}
+    assert drawn == {f"M{m:02d}" for m in range(17)} - coloured
+    colours = {}
+    for t in fig.data:
+        if t.meta["role"] == "value":
+            colours.setdefault(t.meta["mission"], set()).add(t.line.color)
+    assert all(len(c) == 1 for c in colours.values())  # one colour per mission on every panel
+    assert len({c.pop() for c in colours.values()}) == 8  # and no two highlighted missions share one
+    stars = [t.meta["mission"] for t in fig.data if t.meta["role"] == "target_point"]
+    assert stars == ["M00"]  # a grey mission's targets are not drawn
+
+
+def test_fig012_a_few_missions_are_all_in_colour_and_a_chosen_set_wins() -> None:
+    indicators = pd.DataFrame({"code": ["FAT"], "name": ["Fatalities"], "unit": ["persons"]})
+    fig = trends.mission_lines(_many(3, ("FAT",)), NO_TARGETS, indicators)
+    assert not [t for t in fig.data if t.meta["role"] == "others"]
+    chosen = trends.mission_lines(_many(12, ("FAT",)), NO_TARGETS, indicators, highlight=["M11", "M05"])
+    assert [t.meta["mission"] for t in chosen.data if t.meta["role"] == "value"] == ["M11", "M05"]
+    assert chosen.data[1].line.color == figures.SERIES_COLORS[0]
+
+
+def test_fig013_real_and_synthetic_parts_have_their_own_legend_entries_in_one_order() -> None:
+    series = pd.concat([_series([1, 2], indicator=c) for c in ("FAT", "SHARE")]
+                       + [_series([3, 4], synthetic=True, indicator=c) for c in ("FAT", "SHARE")]
+                       + [_series([5], mission="MINUSCA", indicator="SHARE")])
+    indicators = pd.DataFrame({"code": ["FAT", "SHARE"], "name": ["Fatalities", "Share"], "unit": ["persons", "%"]})
+    fig = trends.mission_lines(series, NO_TARGETS, indicators)
+    entries = [(t.name, t.legendrank) for t in fig.data if t.showlegend]
+    assert entries == [("UNMISS", 2), ("UNMISS (synthetic)", 3), ("MINUSCA", 0)]
+    assert {t.legendrank for t in fig.data if t.name == "UNMISS"} == {2}  # the same rank on both panels
+
+
+def test_fig014_names_and_units_are_data_never_template_text() -> None:
+    name, unit = "<b>Bold</b> %{y} & co", "%{x}"
+    indicators = pd.DataFrame({"code": ["FAT"], "name": [name], "unit": [unit]})
+    lines = trends.mission_lines(_series([1, 2]), NO_TARGETS, indicators)
+    panel = trends.trend_panel(indicators, _series([1, 2]), pd.DataFrame(columns=["indicator", "baseline", "target"]),
+                               NO_TARGETS)
+    escaped = "&lt;b&gt;Bold&lt;/b&gt; %{y} &amp; co"
+    for fig, label in ((lines, "UNMISS"), (panel, escaped)):
+        line = next(t for t in fig.data if t.meta["role"] == "value")
+        assert name not in line.hovertemplate and "%{x}" not in line.hovertemplate
+        assert line.customdata[0][2:] == [label, "%{x}"]
+        assert fig.layout.annotations[0].text == escaped + " (%{x})"

@@ -22,10 +22,10 @@ UNMISS,FAT_MALICIOUS,2024,60,,UN open data
 MINUSCA,FAT_MALICIOUS,2022,5,,UN open data
 MINUSCA,FAT_MALICIOUS,2023,4,,UN open data
 MINUSCA,FAT_MALICIOUS,2024,3,,UN open data
-UNMISS,UNIF_WOMEN_SHARE,2022,5,,synthetic demo
-UNMISS,UNIF_WOMEN_SHARE,2023,6,,synthetic demo
-UNMISS,UNIF_WOMEN_SHARE,2024,7,,synthetic demo
-MINUSCA,UNIF_WOMEN_SHARE,2019,4,,synthetic demo
+UNMISS,UNIF_WOMEN_SHARE,2022,5,,synthetic
+UNMISS,UNIF_WOMEN_SHARE,2023,6,,synthetic
+UNMISS,UNIF_WOMEN_SHARE,2024,7,,synthetic
+MINUSCA,UNIF_WOMEN_SHARE,2019,4,,synthetic
 """
 TARGETS = """mission,indicator,period,target,baseline,baseline_period
 UNMISS,FAT_MALICIOUS,2025,8,10,2018
@@ -36,9 +36,9 @@ MINUSCA,FAT_MALICIOUS,2025,4,5,2022
 def _quarters() -> str:
     rows = ["mission,indicator,period,sex,value,source"]
     for q, total in zip(range(1, 5), (20, 18, 16, 14)):
-        rows += [f"MINUSCA,CIV_CASUALTIES,2024-Q{q},total,{total},synthetic demo",
-                 f"MINUSCA,CIV_CASUALTIES,2024-Q{q},female,{total * 0.4:g},synthetic demo",
-                 f"MINUSCA,CIV_CASUALTIES,2024-Q{q},male,{total * 0.6:g},synthetic demo"]
+        rows += [f"MINUSCA,CIV_CASUALTIES,2024-Q{q},total,{total},synthetic",
+                 f"MINUSCA,CIV_CASUALTIES,2024-Q{q},female,{total * 0.4:g},synthetic",
+                 f"MINUSCA,CIV_CASUALTIES,2024-Q{q},male,{total * 0.6:g},synthetic"]
     return "\n".join(rows) + "\n"
 
 
@@ -166,3 +166,30 @@ def test_filters_refuse_anything_but_a_column_name():
     assert queries.filters_sql({"m.kind": "political"}) == (" WHERE m.kind = ?", ["political"])
     with pytest.raises(ValueError, match="not a column name"):
         queries.filters_sql({"kind = kind OR 1=1 --": "x"})
+
+
+def test_qry015_real_data_only_leaves_out_every_synthetic_series(db: Path) -> None:
+    everything, real = queries.scorecard(db), queries.scorecard(db, real_only=True)
+    assert everything["synthetic"].sum() > 0 and real["synthetic"].sum() == 0
+    direct = store.read_df(db, """SELECT p.mission, it.theme, count(*) AS n FROM progress p
+                                  JOIN indicator_theme it ON it.indicator = p.indicator
+                                  WHERE NOT p.synthetic GROUP BY ALL ORDER BY ALL""")
+    assert real[["mission", "theme", "indicators"]].values.tolist() == direct.values.tolist()
+    # A cell resting on synthetic series alone is gone, not shown as empty
+    synthetic_only = everything[everything["synthetic"] == everything["indicators"]]
+    assert not synthetic_only.empty
+    assert synthetic_only.merge(real, on=["mission", "theme"]).empty
+    assert not queries.series(db, real_only=True)["synthetic"].any() and queries.series(db)["synthetic"].any()
+    rows = queries.mission_indicators(db, "UNMISS", real_only=True)
+    assert set(rows[rows["code"] == "UNIF_WOMEN_SHARE"]["status"]) == {"no_data"}
+    assert set(rows[rows["code"] == "FAT_MALICIOUS"]["status"]) != {"no_data"}
+    assert set(queries.progress(db, real_only=True)["indicator"]) == {"FAT_MALICIOUS"}
+    status = queries.mission_status(db, real_only=True).set_index("code")["indicators"].to_dict()
+    assert status == {"UNMISS": 1, "MINUSCA": 1}
+    index = queries.mission_index(db, real_only=True).set_index("code")
+    assert index.loc["UNMISS", "indicators_with_data"] == 1
+    assert queries.mission_index(db).set_index("code").loc["UNMISS", "indicators_with_data"] == 2
+    ranked = queries.ranking(db, 5, real_only=True)
+    assert not ranked.empty and not ranked["synthetic"].any()
+    assert queries.theme_index(db, real_only=True)["missions_with_data"].sum() \
+        < queries.theme_index(db)["missions_with_data"].sum()

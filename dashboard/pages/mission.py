@@ -37,7 +37,7 @@ def _marks(lo: int, hi: int) -> dict[int, str]:
     return {y: str(y) for y in range(lo, hi + 1, step) if hi - y >= step} | {hi: str(hi)}
 
 
-def _controls(code: str | None, theme: int | None, show_all: bool, years, bounds) -> dbc.Row:
+def _controls(code: str | None, theme: int | None, show_all: bool, real: bool, years, bounds) -> dbc.Row:
     missions = load(queries.missions)
     themes = load(queries.themes)
     lo, hi = bounds or (date.today().year,) * 2
@@ -50,8 +50,8 @@ def _controls(code: str | None, theme: int | None, show_all: bool, years, bounds
         dbc.Col(dcc.Dropdown(id="msn-theme", value=theme, placeholder="All themes",
                              options=[{"label": f"{r.number}. {r.title}", "value": r.number}
                                       for r in themes.itertuples()]), md=3),
-        dbc.Col(dbc.Switch(id="msn-all", value=show_all, label="All indicators, not only yours and the key ones"),
-                md=2, className="pt-2"),
+        dbc.Col([dbc.Switch(id="msn-all", value=show_all, label="All indicators, not only yours and the key ones"),
+                 ui.real_switch("msn-real", real)], md=2, className="pt-2"),
         dbc.Col(slider, md=3, className="pt-2"),
     ], className="mb-3 g-2")
 
@@ -109,13 +109,13 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
         known = missions[missions["code"].str.upper() == code.strip().upper()]["code"]
         code = known.iloc[0] if not known.empty else code.strip()
     theme_n = _int(theme)
-    show_all = query.get("all") == "1"
+    show_all, only_real = query.get("all") == "1", ui.real_only(query.get("real"))
     bounds = load(queries.year_bounds, code) if code else None
     years = (max(bounds[0], _int(query.get("from"), bounds[0])), min(bounds[1], _int(query.get("to"), bounds[1]))) \
         if bounds else None
     if years and years[0] > years[1]:
         years = bounds
-    controls = _controls(code, theme_n, show_all, years, bounds)
+    controls = _controls(code, theme_n, show_all, only_real, years, bounds)
     if not code:
         return html.Div([ui.page_title("Mission", "msn-heading", "Choose a mission to see its trends."), controls])
     mission = missions[missions["code"] == code]
@@ -126,22 +126,28 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
                                            "active" if m["active"] else "closed") if pd.notna(v))
     head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
-    inds = load(queries.mission_indicators, code)
-    if inds["n_points"].isna().all():
-        return html.Div([head, controls, ui.empty_state(
-            f"No data yet for {code}. Upload observations on the Upload page.", "msn-empty")])
-    series, targets, progress = load(queries.series, code, None, years), load(queries.targets, code), load(queries.progress, code)
-    targets = targets[targets["period_end"].dt.year >= years[0]]  # future targets stay in view
     themes = load(queries.themes)
-    chosen = themes[themes["number"] == theme_n] if theme_n in set(themes["number"]) else themes
+    if theme is not None and theme_n not in set(themes["number"]):
+        return html.Div([head, controls, ui.not_found("theme", theme, [str(n) for n in themes["number"]],
+                                                      f"/mission?code={code}&theme={{code}}", "msn-unknown")])
+    inds = load(queries.mission_indicators, code, only_real)
+    if inds["n_points"].isna().all():
+        message = (f"No real data yet for {code}: all its series hold synthetic values." if only_real
+                   else f"No data yet for {code}. Upload observations on the Upload page.")
+        return html.Div([head, controls, ui.empty_state(message, "msn-empty")])
+    series = load(queries.series, code, None, years, only_real)
+    targets, progress = load(queries.targets, code), load(queries.progress, code, None, only_real)
+    targets = targets[targets["period_end"].dt.year >= years[0]]  # future targets stay in view
+    chosen = themes[themes["number"] == theme_n] if theme is not None else themes
     panels = [_panel(t.number, t.title, inds[inds["theme"] == t.number], series, targets, progress, show_all,
-                     (code, t.number, show_all, years)) for t in chosen.itertuples()]
-    return html.Div([head, controls, ui.synthetic_caption(), *panels])
+                     (code, t.number, show_all, only_real, years)) for t in chosen.itertuples()]
+    return html.Div([head, controls, ui.synthetic_caption(only_real), *panels])
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("msn-code", "value"), Input("msn-theme", "value"),
-          Input("msn-all", "value"), Input("msn-years", "value"), prevent_initial_call=True)
-def controls_to_url(code: str | None, theme: int | None, show_all: bool, years: list[int] | None) -> str:
+          Input("msn-all", "value"), Input("msn-real", "value"), Input("msn-years", "value"), prevent_initial_call=True)
+def controls_to_url(code: str | None, theme: int | None, show_all: bool, real: bool, years: list[int] | None) -> str:
     # A new mission has its own range of years: do not carry the old one over.
     span = years if years and ctx.triggered_id != "msn-code" else [None, None]
-    return ui.query(code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None)
+    return ui.query(code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None,
+                    real="1" if real else None)

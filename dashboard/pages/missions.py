@@ -20,21 +20,25 @@ COLUMNS = [{"field": "code", "cellRenderer": "markdown", "maxWidth": 130}, {"fie
 
 
 @guarded
-def layout(kind: str | None = None, **_) -> html.Div:
-    kind = kind if kind in KINDS else None
-    index = load(queries.mission_index, kind)
-    index = index.assign(code=[f"[{c}](/mission?code={c})" for c in index["code"]],
+def layout(kind: str | None = None, real: str | None = None, **_) -> html.Div:
+    kind, only_real = (kind if kind in KINDS else None), ui.real_only(real)
+    index = load(queries.mission_index, kind, only_real)
+    suffix = "&real=1" if only_real else ""
+    index = index.assign(code=[f"[{c}](/mission?code={c}{suffix})" for c in index["code"]],
                          active=index["active"].map({True: "yes", False: "no"}).fillna("unknown"))
     with_data = int((index["indicators_with_data"] > 0).sum())
+    data = "real data" if only_real else "data"
     return html.Div([
         ui.page_title("Missions", "msns-heading",
-                      f"{len(index):,} missions and entities, {with_data:,} of them with data. Open one to see its trends."),
-        dbc.Row(dbc.Col(dcc.Dropdown(id="msns-kind", options=[{"label": k.title(), "value": k} for k in KINDS],
-                                     value=kind, placeholder="All kinds of mission"), md=4), className="mb-3"),
+                      f"{len(index):,} missions and entities, {with_data:,} of them with {data}. Open one to see its trends."),
+        dbc.Row([dbc.Col(dcc.Dropdown(id="msns-kind", options=[{"label": k.title(), "value": k} for k in KINDS],
+                                     value=kind, placeholder="All kinds of mission"), md=4),
+                dbc.Col(ui.real_switch("msns-real", only_real), md=3, className="pt-2")], className="mb-3"),
         ui.grid(index, "msns-grid", "missions.csv", height=560, columns=COLUMNS),
     ])
 
 
-@callback(Output("url", "search", allow_duplicate=True), Input("msns-kind", "value"), prevent_initial_call=True)
-def kind_to_url(kind: str | None) -> str:
-    return ui.query(kind=kind)
+@callback(Output("url", "search", allow_duplicate=True), Input("msns-kind", "value"), Input("msns-real", "value"),
+          prevent_initial_call=True)
+def kind_to_url(kind: str | None, real: bool) -> str:
+    return ui.query(kind=kind, real="1" if real else None)

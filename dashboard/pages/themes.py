@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
@@ -18,11 +19,19 @@ COLUMNS = [{"field": "number", "headerName": "#", "maxWidth": 70},
 
 
 @guarded
-def layout(**_) -> html.Div:
-    index = load(queries.theme_index)
-    index = index.assign(title=[f"[{title}](/theme?n={n})" for n, title in zip(index["number"], index["title"])])
+def layout(real: str | None = None, **_) -> html.Div:
+    only_real = ui.real_only(real)
+    index = load(queries.theme_index, only_real)
+    suffix = "&real=1" if only_real else ""
+    index = index.assign(title=[f"[{title}](/theme?n={n}{suffix})" for n, title in zip(index["number"], index["title"])])
     return html.Div([
         ui.page_title("Themes", "thms-heading", "The ten take-aways of the 2024 symposium. Status counts are "
                       "mission × indicator pairs; an indicator counts under every theme it serves."),
+        dbc.Row(dbc.Col(ui.real_switch("thms-real", only_real), md=3), className="mb-2"),
         ui.grid(index, "thms-grid", "themes.csv", height=480, columns=COLUMNS),
     ])
+
+
+@callback(Output("url", "search", allow_duplicate=True), Input("thms-real", "value"), prevent_initial_call=True)
+def real_to_url(real: bool) -> str:
+    return ui.query(real="1" if real else None)

@@ -1,6 +1,7 @@
 """Plotly figures for the dashboard: pure functions of DataFrames, one shared template."""
 from __future__ import annotations
 
+import html
 import textwrap
 
 import pandas as pd
@@ -29,6 +30,11 @@ _template.layout.update(
     hoverlabel={"namelength": -1}, legend={"orientation": "h", "y": -0.12},
 )
 pio.templates[TEMPLATE] = _template
+
+
+def plain(text: object) -> str:
+    """Text shown as typed: Plotly reads '<b>' and '&amp;' in labels as markup, so escape them."""
+    return html.escape(str(text), quote=False)
 
 
 def empty(message: str) -> go.Figure:
@@ -99,7 +105,7 @@ def mission_map(points: pd.DataFrame) -> go.Figure:
         if sub.empty:
             continue
         fig.add_trace(go.Scattergeo(
-            lat=sub["latitude"], lon=sub["longitude"], text=sub["code"], customdata=sub[["code", "name"]],
+            lat=sub["latitude"], lon=sub["longitude"], text=sub["code"], customdata=sub[["code", "name"]].map(plain),
             name=STATUS_LABELS[status], mode="markers",
             marker={"size": 12, "color": STATUS_COLORS[status], "symbol": MAP_MARKERS[status],
                     "line": {"width": 1, "color": "#333"}},

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from . import SERIES_COLORS, STATUS_COLORS, SYMBOLS, TEMPLATE
+from . import SERIES_COLORS, STATUS_COLORS, SYMBOLS, TEMPLATE, plain
 
 Placed = list[tuple[dict, int | None, int | None]]  # trace, row, col: added in one batch, which is far faster
 
@@ -21,10 +21,12 @@ def _add(fig: go.Figure, placed: Placed) -> go.Figure:
     return fig
 
 
-def _line(df: pd.DataFrame, name: str, style: tuple[str, str], unit: str, meta: dict, legend: bool) -> list[dict]:
+def _line(df: pd.DataFrame, name: str, style: tuple[str, str], unit: str, meta: dict, legend: bool,
+          rank: int | None = None) -> list[dict]:
     """One line, split into a real and a synthetic part so each is drawn as what it is.
 
-    Points sit at the start of their period, so the value for 2010 lines up with the 2010 tick.
+    Points sit at the start of their period, so the value for 2010 lines up with the 2010 tick. Names and
+    units travel as data (customdata), never as template text: a '%{y}' or '<b>' in a name stays as typed.
     """
     color, symbol = style
     df = df.sort_values("period_start")
@@ -34,16 +36,23 @@ def _line(df: pd.DataFrame, name: str, style: tuple[str, str], unit: str, meta: 
         part = df[flags == synthetic]
         if part.empty:
             continue
+        label = name + (" (synthetic)" if synthetic else "")
         note = "synthetic demo data" if synthetic else "source: %{customdata[1]}"
+        data = part[["period", "source"]].fillna("").assign(name=plain(name), unit=plain(unit))
         traces.append(dict(
             type="scatter", x=part["period_start"].tolist(), y=part["value"].tolist(),
-            name=name + (" (synthetic)" if synthetic else ""), mode="lines+markers", legendgroup=name,
-            showlegend=legend, opacity=0.6 if synthetic else 1,
-            line={"color": color, "dash": "dash" if synthetic else "solid"},
+            name=plain(label), mode="lines+markers", legendgroup=label, showlegend=legend,
+            opacity=0.6 if synthetic else 1, line={"color": color, "dash": "dash" if synthetic else "solid"},
             marker={"symbol": symbol + ("-open" if synthetic else ""), "size": 7},
-            customdata=part[["period", "source"]].fillna("").values.tolist(), meta={**meta, "role": "value"},
-            hovertemplate=f"<b>{name}</b> %{{customdata[0]}}: %{{y:,.4~g}} {unit}<br>{note}<extra></extra>"))
+            customdata=data.values.tolist(), meta={**meta, "role": "value", "synthetic": synthetic},
+            hovertemplate="<b>%{customdata[2]}</b> %{customdata[0]}: %{y:,.4~g} %{customdata[3]}<br>"
+                          + note + "<extra></extra>",
+            **({"legendrank": rank + synthetic} if rank is not None else {})))
     return traces
+
+
+def _titles(indicators: pd.DataFrame) -> list[str]:
+    return [plain(f"{r.name} ({r.unit})") for r in indicators.itertuples()]
 
 
 def _hline(x: list, y: float, name: str, role: str, code: str, dash: str, legend: bool) -> dict:
@@ -76,7 +85,7 @@ def trend_panel(indicators: pd.DataFrame, series: pd.DataFrame, progress: pd.Dat
     """One row per indicator of a mission: values, baseline, applicable target and every target."""
     codes = indicators["code"].tolist()
     fig = make_subplots(rows=len(codes), cols=1, shared_xaxes=True, vertical_spacing=0.3 / max(len(codes), 1),
-                        subplot_titles=[f"{r.name} ({r.unit})" for r in indicators.itertuples()])
+                        subplot_titles=_titles(indicators))
     placed: Placed = []
     seen: set[str] = set()  # each of baseline, target line and target marks in the legend once
     for i, r in enumerate(indicators.itertuples(), start=1):
@@ -118,22 +127,73 @@ def _styles(values: pd.Series) -> dict[str, tuple[str, str]]:
             for i, v in enumerate(sorted(values.dropna().unique()))}
 
 
+HIGHLIGHTED = len(SERIES_COLORS)  # missions drawn in colour on one chart; the others are grey
+OTHERS = "#B8B8B8"
+
+
+def highlighted(series: pd.DataFrame, limit: int = HIGHLIGHTED) -> list[str]:
+    """The missions a chart draws in colour when it has more than `limit`: those with the most real
+    values, then the most recent, then by code; returned in code order, which fixes their colours."""
+    if series.empty:
+        return []
+    real = ~series["synthetic"].fillna(False).astype(bool)
+    ranked = (series.assign(real=real).groupby("mission", as_index=False)
+              .agg(real=("real", "sum"), latest=("period_start", "max"))
+              .sort_values(["real", "latest", "mission"], ascending=[False, False, True]))
+    return sorted(ranked["mission"].head(limit))
+
+
+def mission_styles(missions: list[str]) -> dict[str, tuple[str, str]]:
+    """Each highlighted mission's colour, by its place in the list: the same on every panel of a page,
+    and on any page given the same missions."""
+    return {m: (SERIES_COLORS[i % len(SERIES_COLORS)], "circle") for i, m in enumerate(missions)}
+
+
+def _others(series: pd.DataFrame, unit: str, legend: bool) -> dict:
+    """Every mission not highlighted, as one thin grey trace (lines broken between missions)."""
+    x, y, data = [], [], []
+    for mission, part in series.sort_values(["mission", "period_start"]).groupby("mission", sort=True):
+        x += [*part["period_start"].tolist(), None]
+        y += [*part["value"].tolist(), None]
+        data += [[plain(mission), p, plain(unit)] for p in part["period"]] + [["", "", ""]]
+    return dict(type="scatter", x=x, y=y, mode="lines", name="Other missions", legendgroup="others",
+                showlegend=legend, legendrank=10_000, line={"color": OTHERS, "width": 1}, connectgaps=False,
+                customdata=data, meta={"role": "others"},
+                hovertemplate="%{customdata[0]} %{customdata[1]}: %{y:,.4~g} %{customdata[2]}<extra></extra>")
+
+
 def mission_lines(series: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame,
-                  cols: int = 2) -> go.Figure:
-    """Small multiples, one per indicator; one line per mission, its targets as stars."""
+                  cols: int = 2, highlight: list[str] | None = None) -> go.Figure:
+    """Small multiples, one per indicator; one line per highlighted mission (at most eight, see
+    `highlighted`), its targets as stars in its colour, and the other missions in grey behind them."""
     n = len(indicators)
     rows = -(-n // cols)
     fig = make_subplots(rows=rows, cols=min(cols, n), vertical_spacing=0.35 / rows, horizontal_spacing=0.08,
-                        subplot_titles=[f"{r.name} ({r.unit})" for r in indicators.itertuples()])
-    styles, seen, placed = _styles(pd.concat([series["mission"], targets["mission"]])), set(), []
+                        subplot_titles=_titles(indicators))
+    shown = list(highlight) if highlight is not None else highlighted(series)
+    styles, seen, placed = mission_styles(shown), set(), []
     for i, r in enumerate(indicators.itertuples()):
         row, col = i // cols + 1, i % cols + 1
-        placed += _group_lines(series[series["indicator"] == r.code], "mission", styles, r.unit, seen, row, col)
+        s = series[series["indicator"] == r.code]
+        rest = s[~s["mission"].isin(shown)]
+        if not rest.empty:
+            placed.append((_others(rest, r.unit, "others" not in seen), row, col))
+            seen.add("others")
+        for rank, mission in enumerate(shown):
+            part = s[s["mission"] == mission]
+            for trace in _line(part, mission, styles[mission], r.unit, {"mission": mission, "indicator": r.code},
+                               legend=False, rank=2 * rank) if not part.empty else []:
+                trace["showlegend"] = trace["legendgroup"] not in seen
+                seen.add(trace["legendgroup"])
+                placed.append((trace, row, col))
         for mission, t in targets[targets["indicator"] == r.code].groupby("mission"):
-            meta = {"indicator": r.code, "mission": mission}
-            placed.append((_target_marks(t, styles[mission][0], meta, False, f"{mission} target", mission), row, col))
+            if mission in styles:
+                meta = {"indicator": r.code, "mission": mission}
+                placed.append((_target_marks(t, styles[mission][0], meta, False, f"{mission} target", mission),
+                               row, col))
     fig.update_layout(template=TEMPLATE, height=260 * rows + 80,
-                      legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "title": "Mission"})
+                      legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "title": "Mission",
+                              "traceorder": "normal"})
     return _add(fig, placed)
 
 

@@ -41,7 +41,12 @@ def missions(db: Path, kind: str | None = None, active_only: bool = False) -> pd
     return store.read_df(db, f"SELECT * FROM missions{where} ORDER BY code", params)
 
 
-def mission_index(db: Path, kind: str | None = None) -> pd.DataFrame:
+def _real(real_only: bool) -> bool | None:
+    """The `synthetic` filter for "real data only": series with no synthetic value, else no filter."""
+    return False if real_only else None
+
+
+def mission_index(db: Path, kind: str | None = None, real_only: bool = False) -> pd.DataFrame:
     """Every mission or entity: what it is, how much data it has, and where its indicators stand."""
     where, params = filters_sql({"m.kind": kind})
     return store.read_df(db, f"""
@@ -54,15 +59,16 @@ def mission_index(db: Path, kind: str | None = None) -> pd.DataFrame:
                count(*) FILTER (WHERE p.status = 'no_target') AS no_target,
                arg_max(p.latest_period, p.latest_period_end) AS latest_period,
                count(*) FILTER (WHERE p.stale) AS stale
-        FROM missions m LEFT JOIN progress p ON p.mission = m.code{where}
-        GROUP BY ALL ORDER BY indicators_with_data DESC, m.code""", params)
+        FROM missions m LEFT JOIN progress p ON p.mission = m.code AND NOT (? AND p.synthetic){where}
+        GROUP BY ALL ORDER BY indicators_with_data DESC, m.code""", [real_only, *params])
 
 
-def theme_index(db: Path) -> pd.DataFrame:
+def theme_index(db: Path, real_only: bool = False) -> pd.DataFrame:
     """The ten themes: their indicators, how many missions have data on them, and their status counts."""
     return store.read_df(db, """
         WITH per AS (SELECT it.theme, p.mission, p.status
-                     FROM progress p JOIN indicator_themes it ON it.indicator = p.indicator)
+                     FROM progress p JOIN indicator_themes it ON it.indicator = p.indicator
+                     WHERE NOT (? AND p.synthetic))
         SELECT t.number, t.title,
                (SELECT count(*) FROM indicator_themes it WHERE it.theme = t.number) AS indicators,
                (SELECT count(*) FROM indicator_themes it WHERE it.theme = t.number AND it.is_primary) AS primary_for,
@@ -72,7 +78,7 @@ def theme_index(db: Path) -> pd.DataFrame:
                count(*) FILTER (WHERE per.status = 'off_track') AS off_track,
                count(*) FILTER (WHERE per.status = 'insufficient') AS insufficient
         FROM themes t LEFT JOIN per ON per.theme = t.number
-        GROUP BY t.number, t.title ORDER BY t.number""")
+        GROUP BY t.number, t.title ORDER BY t.number""", [real_only])
 
 
 def indicators(db: Path, code: str | None = None) -> pd.DataFrame:
@@ -96,23 +102,25 @@ def headline(db: Path, kind: str | None = None, active_only: bool = False) -> pd
         FROM o""", params).iloc[0]
 
 
-def scorecard(db: Path, kind: str | None = None, active_only: bool = False) -> pd.DataFrame:
+def scorecard(db: Path, kind: str | None = None, active_only: bool = False, real_only: bool = False) -> pd.DataFrame:
     where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
-    return store.read_df(db, f"""SELECT s.* FROM scorecard s JOIN missions m ON m.code = s.mission
-                                 {where} ORDER BY s.mission, s.theme""", params)
+    return store.read_df(db, f"""SELECT s.* FROM scorecard_of(?) s JOIN missions m ON m.code = s.mission
+                                 {where} ORDER BY s.mission, s.theme""", [real_only, *params])
 
 
-def mission_status(db: Path, kind: str | None = None, active_only: bool = False) -> pd.DataFrame:
+def mission_status(db: Path, kind: str | None = None, active_only: bool = False,
+                   real_only: bool = False) -> pd.DataFrame:
     """One row per mission with data: where it is and its overall status across indicators."""
     where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
     return store.read_df(db, f"""
         WITH scored AS (SELECT mission, avg(status_weight(status)) AS score, count(*) AS indicators
-                        FROM progress GROUP BY mission)
+                        FROM progress WHERE NOT (? AND synthetic) GROUP BY mission)
         SELECT m.code, m.name, m.latitude, m.longitude, s.indicators, s.score, cell_status(s.score) AS status
-        FROM scored s JOIN missions m ON m.code = s.mission{where} ORDER BY s.indicators DESC, m.code""", params)
+        FROM scored s JOIN missions m ON m.code = s.mission{where} ORDER BY s.indicators DESC, m.code""",
+        [real_only, *params])
 
 
-def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
+def mission_indicators(db: Path, mission: str, real_only: bool = False) -> pd.DataFrame:
     """Every indicator under every theme, with this mission's progress where it has data.
 
     ``own`` marks the indicators users uploaded, as against the seed catalogue's; they come first."""
@@ -124,13 +132,13 @@ def mission_indicators(db: Path, mission: str) -> pd.DataFrame:
                p.synthetic, p.n_points
         FROM indicator_themes it JOIN indicators i ON i.code = it.indicator
         JOIN indicator stored ON stored.code = i.code LEFT JOIN batch b ON b.batch_id = stored.batch_id
-        LEFT JOIN progress p ON p.indicator = i.code AND p.mission = ?
-        ORDER BY it.theme, NOT own, NOT it.is_primary, i.code""", [mission])
+        LEFT JOIN progress p ON p.indicator = i.code AND p.mission = ? AND NOT (? AND p.synthetic)
+        ORDER BY it.theme, NOT own, NOT it.is_primary, i.code""", [mission, real_only])
 
 
 def series(db: Path, mission: str | None = None, indicator: str | list[str] | None = None,
-           years: tuple[int, int] | None = None) -> pd.DataFrame:
-    where, params = filters_sql({"mission": mission, "indicator": indicator})
+           years: tuple[int, int] | None = None, real_only: bool = False) -> pd.DataFrame:
+    where, params = filters_sql({"mission": mission, "indicator": indicator, "synthetic": _real(real_only)})
     if years:
         where += (" AND " if where else " WHERE ") + \
             "period_end >= make_date(?, 1, 1) AND period_start <= make_date(?, 12, 31)"
@@ -143,8 +151,9 @@ def targets(db: Path, mission: str | None = None, indicator: str | list[str] | N
     return store.read_df(db, f"SELECT * FROM targets{where} ORDER BY mission, indicator, period_end", params)
 
 
-def progress(db: Path, mission: str | None = None, indicator: str | list[str] | None = None) -> pd.DataFrame:
-    where, params = filters_sql({"p.mission": mission, "p.indicator": indicator})
+def progress(db: Path, mission: str | None = None, indicator: str | list[str] | None = None,
+             real_only: bool = False) -> pd.DataFrame:
+    where, params = filters_sql({"p.mission": mission, "p.indicator": indicator, "p.synthetic": _real(real_only)})
     return store.read_df(db, f"""SELECT p.*, i.name FROM progress p JOIN indicators i ON i.code = p.indicator
                                  {where} ORDER BY p.mission, p.indicator""", params)
 
@@ -195,16 +204,17 @@ def revisions(db: Path, indicator: str, mission: str | None = None) -> pd.DataFr
         ORDER BY mission, period, sex, age, location, revision""", params)
 
 
-def theme_indicators(db: Path, theme: int) -> pd.DataFrame:
+def theme_indicators(db: Path, theme: int, real_only: bool = False) -> pd.DataFrame:
     """Indicators under a theme that have data, key ones first."""
     return store.read_df(db, """SELECT i.code, i.name, i.unit, i.direction, i.kpi FROM indicators i
         JOIN indicator_themes it ON it.indicator = i.code AND it.theme = ?
-        WHERE i.code IN (SELECT DISTINCT indicator FROM series) ORDER BY NOT i.kpi, i.code""", [int(theme)])
+        WHERE i.code IN (SELECT DISTINCT indicator FROM series WHERE NOT (? AND synthetic))
+        ORDER BY NOT i.kpi, i.code""", [int(theme), real_only])
 
 
-def ranking(db: Path, theme: int, missions: list[str] | None = None) -> pd.DataFrame:
+def ranking(db: Path, theme: int, missions: list[str] | None = None, real_only: bool = False) -> pd.DataFrame:
     """Per indicator of a theme, the missions ranked on the latest period any of them reported."""
-    where, params = filters_sql({"s.mission": missions})
+    where, params = filters_sql({"s.mission": missions, "s.synthetic": _real(real_only)})
     return store.read_df(db, f"""
         WITH s AS (SELECT s.*, i.name, i.unit, i.direction FROM series s
                    JOIN indicators i ON i.code = s.indicator
