@@ -23,7 +23,7 @@ QUERIES = [
     ("/theme", {"n": "5"}), ("/theme", {"n": "99", "active": "0"}),
     ("/indicator", {}), ("/indicator", {"code": "FAT_MALICIOUS", "mission": "UNMISS", "by": "sex"}),
     ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),
-    ("/quality", {}), ("/quality", {"ref": "today", "active": "0"}),
+    ("/quality", {}), ("/quality", {"active": "0"}),
     ("/missions", {}), ("/missions", {"kind": "political"}), ("/missions", {"kind": "nonsense"}), ("/themes", {}),
     ("/upload", {}),
 ]

@@ -42,6 +42,13 @@ def _quarters() -> str:
     return "\n".join(rows) + "\n"
 
 
+@pytest.fixture
+def db_fresh(seeded_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "fresh.duckdb"
+    shutil.copy(seeded_template, path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def db(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("queries") / "tiny.duckdb"
@@ -121,14 +128,55 @@ def test_qry009_ranking_respects_direction(db: Path) -> None:
 
 def test_qry010_coverage_share(db: Path) -> None:
     cov = quality.coverage(db).set_index(["mission", "indicator"])
-    assert cov.loc[("UNMISS", "FAT_MALICIOUS"), "share"] == 1.0
-    assert cov.loc[("MINUSCA", "FAT_MALICIOUS"), ["periods", "expected"]].tolist() == [3, 7]
+    years = _ended_year() - 2018 + 1  # both missions began before the first value anywhere, in 2018
+    assert cov.loc[("UNMISS", "FAT_MALICIOUS"), ["periods", "expected"]].tolist() == [7, years]
+    assert cov.loc[("MINUSCA", "FAT_MALICIOUS"), ["periods", "expected"]].tolist() == [3, years]
+    assert cov.loc[("MINUSCA", "FAT_MALICIOUS"), "share"] == 3 / years
 
 
-def test_qry011_stale_relative_to_latest_period(db: Path) -> None:
-    stale = quality.stale(db, "latest")
-    assert stale[["mission", "indicator"]].values.tolist() == [["MINUSCA", "UNIF_WOMEN_SHARE"]]
-    assert stale["days_since"].iloc[0] == (date(2024, 12, 31) - date(2019, 12, 31)).days
+def test_qry011_stale_is_the_progress_rule_counted_to_today(db: Path) -> None:
+    stale = quality.stale(db)
+    flagged = store.read_df(db, "SELECT mission, indicator FROM progress WHERE stale ORDER BY ALL")
+    assert sorted(stale[["mission", "indicator"]].values.tolist()) == flagged.values.tolist() != []
+    row = stale[(stale["mission"] == "MINUSCA") & (stale["indicator"] == "UNIF_WOMEN_SHARE")].iloc[0]
+    assert row["days_since"] == (date.today() - date(2019, 12, 31)).days and row["allowed_days"] == 366 + 90
+
+
+def _ended_year() -> int:
+    """The last calendar year that has ended by today."""
+    today = date.today()
+    return today.year if (today.month, today.day) == (12, 31) else today.year - 1
+
+
+def _last_quarter() -> str:
+    """The last quarter that has ended by today."""
+    today = date.today()
+    q = (today.month - 1) // 3  # quarters of this year already over
+    return f"{today.year}-Q{q}" if q else f"{today.year - 1}-Q4"
+
+
+def test_qry016_coverage_counts_the_periods_of_each_missions_life(db_fresh: Path) -> None:
+    """Periods expected: of the indicator's type, from the later of the mission's start and the indicator's
+    first value anywhere, to the last period ended by today or by the mission's end."""
+    missions = ("code,name,start_date,end_date\nNEWM,New mission,2022-07-01,\n"
+                "OLDM,Old mission,2000-01-01,2005-12-31\n")
+    obs = ["mission,indicator,period,value,source",
+           "NEWM,FAT_MALICIOUS,2022,1,test", "NEWM,FAT_MALICIOUS,2023,1,test",
+           "OLDM,FAT_MALICIOUS,1999,1,test", "OLDM,FAT_MALICIOUS,2001,1,test", "OLDM,FAT_MALICIOUS,2003,1,test",
+           f"NEWM,CIV_CASUALTIES,{_last_quarter()},3,test"]
+    for name, text in (("missions.csv", missions), ("obs.csv", "\n".join(obs) + "\n")):
+        report = ingest.ingest_upload(db_fresh, name, text.encode(), commit=True)
+        assert report.ok, report.problems
+    cov = quality.coverage(db_fresh).set_index(["mission", "indicator"])
+    assert cov.loc[("NEWM", "FAT_MALICIOUS"), ["periods", "expected"]].tolist() == [2, _ended_year() - 2022 + 1]
+    # 1999 came before the mission began: neither counted nor expected; it ended in 2005: 2000-2005
+    assert cov.loc[("OLDM", "FAT_MALICIOUS"), ["periods", "expected", "share"]].tolist() == [2, 6, 2 / 6]
+    # the quarter that ended last is the first expected one, as the first value anywhere
+    assert cov.loc[("NEWM", "CIV_CASUALTIES"), ["period_type", "periods", "expected"]].tolist() == ["quarter", 1, 1]
+    stale = quality.stale(db_fresh).set_index(["mission", "indicator"]).index
+    assert ("NEWM", "FAT_MALICIOUS") in stale        # fires: 2023 is long past a yearly cycle
+    assert ("OLDM", "FAT_MALICIOUS") not in stale    # the mission ended: never stale
+    assert ("NEWM", "CIV_CASUALTIES") not in stale   # last month: current
 
 
 def test_qry012_outliers_far_from_neighbours(db: Path) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashboard import components as ui
@@ -11,7 +10,6 @@ from peacepulse import figures, outliers
 from peacepulse.reads import quality, queries
 
 dash.register_page(__name__, path="/quality", name="Data quality", title="PeacePulse · Data quality", order=4)
-REFERENCES = {"latest": "the latest period in the store", "today": "today"}
 
 
 def _rules() -> str:
@@ -20,25 +18,26 @@ def _rules() -> str:
 
 
 @guarded
-def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
-    ref = ref if ref in REFERENCES else "latest"
+def layout(active: str | None = None, **_) -> html.Div:
     only_active = ui.active_only(active)
     missions = load(queries.missions, None, True)["code"].tolist() if only_active else None
-    coverage, stale, flagged = load(quality.coverage, missions), load(quality.stale, ref), load(quality.outliers)
+    coverage, stale, flagged = load(quality.coverage, missions), load(quality.stale), load(quality.outliers)
     cov = (ui.graph(figures.coverage_heatmap(coverage), "q-coverage") if not coverage.empty
            else ui.empty_state("No data yet: coverage appears after the first upload of observations.", "q-empty"))
     return html.Div([
         ui.page_title("Data quality", "q-heading", "How complete, current and plausible the data in the store is."),
         html.H4("Coverage"),
         ui.active_switch("q-active", only_active),
-        html.P("Periods each mission reported for an indicator, out of the periods any of these missions "
-               "reported for it.", className="text-muted small"),
+        html.P("Periods each mission reported for an indicator, out of the periods it should have: those of the "
+               "indicator's period type within the mission's life, from the later of its start and the "
+               "indicator's first value anywhere, up to the last period that has ended by today or by the "
+               "mission's end.", className="text-muted small", id="q-coverage-rule"),
         cov,
         html.H4("Stale series", className="mt-4"),
-        dbc.RadioItems(id="q-ref", value=ref, inline=True, className="mb-2", options=[
-            {"label": f"Age relative to {text}", "value": key} for key, text in REFERENCES.items()]),
-        html.P(f"A series of an active mission is stale when its newest value ended longer ago than its "
-               f"period type allows, plus grace for late reporting ({_rules()}).", className="text-muted small"),
+        html.P(f"A series is stale when its newest value ended longer ago than its period type allows, plus "
+               f"grace for late reporting ({_rules()}), counted to today: the rule behind the stale mark of "
+               "every status. A mission that has ended stops reporting, so its series are never stale.",
+               className="text-muted small"),
         ui.grid(stale, "q-stale", "stale-series.csv", height=300) if not stale.empty
         else html.P("No stale series.", className="text-muted"),
         html.H4("Outliers", className="mt-4"),
@@ -54,7 +53,6 @@ def layout(ref: str = "latest", active: str | None = None, **_) -> html.Div:
     ])
 
 
-@callback(Output("url", "search", allow_duplicate=True), Input("q-ref", "value"), Input("q-active", "value"),
-          prevent_initial_call=True)
-def controls_to_url(ref: str, active: bool) -> str:
-    return ui.query(ref=None if ref == "latest" else ref, active=None if active else "0")
+@callback(Output("url", "search", allow_duplicate=True), Input("q-active", "value"), prevent_initial_call=True)
+def controls_to_url(active: bool) -> str:
+    return ui.query(active=None if active else "0")

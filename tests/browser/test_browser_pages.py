@@ -33,7 +33,7 @@ def pages(demo_db: Path, cell) -> dict[str, str]:
             "/theme?n=8&active=0": "thm-ranking", "/indicator?code=FAT_MALICIOUS": "ind-table",
             f"/indicator?code={split['indicator']}&mission={split['mission']}&by=sex": "ind-breakdown",
             f"/indicator?code={revised['indicator']}&mission={revised['mission']}": "ind-revisions",
-            "/quality": "q-batches", "/quality?ref=today&active=0": "q-stale", "/upload": "upl-file",
+            "/quality": "q-batches", "/quality?active=0": "q-stale", "/upload": "upl-file",
             "/missions": "msns-grid", "/missions?kind=political": "msns-grid", "/themes": "thms-grid"}
 
 

@@ -9,37 +9,71 @@ from .. import store
 from ..outliers import outlier_sql
 from .queries import filters_sql
 
+# A period's number in a count of periods of its type: months from year 0 in steps of the period's
+# length (the UN budget year starts in July), or days.
+_BUCKET = """CASE {t} WHEN 'day' THEN date_diff('day', DATE '2000-01-01', {d})
+    ELSE floor((year({d}) * 12 + month({d}) - 1 - CASE {t} WHEN 'fiscal_year' THEN 6 ELSE 0 END)
+               / CASE {t} WHEN 'year' THEN 12 WHEN 'fiscal_year' THEN 12 WHEN 'half' THEN 6
+                          WHEN 'quarter' THEN 3 ELSE 1 END)::BIGINT END"""
+
+
+def _bucket(period_type: str, day: str) -> str:
+    return _BUCKET.format(t=period_type, d=day)
+
 
 def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
-    """Mission × indicator: periods reported against the periods any of these missions reported."""
-    where, params = filters_sql({"mission": missions})
-    return store.read_df(db, f"""
-        WITH s AS (SELECT * FROM series{where}),
-        per AS (SELECT indicator, count(DISTINCT period) AS expected FROM s GROUP BY indicator)
-        SELECT s.mission, s.indicator, count(DISTINCT s.period) AS periods, per.expected,
-               count(DISTINCT s.period) / per.expected AS share
-        FROM s JOIN per USING (indicator) GROUP BY s.mission, s.indicator, per.expected
-        ORDER BY s.mission, s.indicator""", params)
+    """Mission × indicator: periods reported out of the periods the indicator should have.
 
-
-def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
-    """Series of active missions whose newest value is older than its period type allows.
-
-    Age counts from `reference`: 'latest' (the newest period end in the store) or 'today'.
-    A closed mission stops reporting by design, so its series are never stale.
+    Those are the periods of the indicator's type (else of its latest value) that fall within the
+    mission's life, from the later of its start and the indicator's first value anywhere, to the end
+    of the last period that has ended by today or by the mission's end.
     """
-    ref = "current_date" if reference == "today" else "(SELECT max(period_end) FROM series)"
+    where, params = filters_sql({"s.mission": missions})
     return store.read_df(db, f"""
-        WITH last AS (SELECT mission, indicator, arg_max(period, period_end) AS latest_period,
-                             arg_max(period_type, period_end) AS period_type, max(period_end) AS latest_end
-                      FROM series GROUP BY mission, indicator)
-        SELECT * FROM (SELECT l.mission, l.indicator, i.name, l.period_type, l.latest_period,
-                              date_diff('day', l.latest_end, {ref}) AS days_since,
-                              c.days + c.grace_days AS allowed_days
-                       FROM last l JOIN indicators i ON i.code = l.indicator
-                       JOIN reporting_cycles c ON c.period_type = l.period_type
-                       JOIN missions m ON m.code = l.mission AND m.active)
-        WHERE days_since > allowed_days ORDER BY days_since DESC, mission, indicator""")
+        WITH typed AS (
+            SELECT s.mission, s.indicator, coalesce(i.period_type, s.latest_type) AS period_type
+            FROM (SELECT mission, indicator, arg_max(period_type, (period_end, period_start)) AS latest_type
+                  FROM series s{where} GROUP BY ALL) s
+            JOIN indicators i ON i.code = s.indicator),
+        first_anywhere AS (SELECT indicator, period_type, min(period_start) AS first_start
+                           FROM series GROUP BY ALL),
+        spans AS (
+            SELECT t.*, greatest(coalesce(m.start_date, f.first_start), f.first_start) AS from_day,
+                   least(coalesce(m.end_date, current_date), current_date) AS to_day,
+                   m.end_date IS NOT NULL AND m.end_date < current_date AS ended
+            FROM typed t JOIN missions m ON m.code = t.mission
+            JOIN first_anywhere f ON f.indicator = t.indicator AND f.period_type = t.period_type),
+        bounds AS (
+            SELECT *, {_bucket("period_type", "from_day")} AS lo,
+                   {_bucket("period_type", "to_day")}
+                   - CASE WHEN ended OR {_bucket("period_type", "to_day + 1")} <> {_bucket("period_type", "to_day")}
+                          THEN 0 ELSE 1 END AS hi
+            FROM spans),
+        reported AS (
+            SELECT b.mission, b.indicator, count(DISTINCT {_bucket("s.period_type", "s.period_start")}) AS periods
+            FROM bounds b JOIN series s ON s.mission = b.mission AND s.indicator = b.indicator
+                                      AND s.period_type = b.period_type
+            WHERE {_bucket("s.period_type", "s.period_start")} BETWEEN b.lo AND b.hi
+            GROUP BY ALL)
+        SELECT b.mission, b.indicator, b.period_type, b.from_day, b.to_day,
+               coalesce(r.periods, 0) AS periods, greatest(b.hi - b.lo + 1, 0) AS expected,
+               CASE WHEN b.hi >= b.lo THEN least(coalesce(r.periods, 0) / (b.hi - b.lo + 1), 1) END AS share
+        FROM bounds b LEFT JOIN reported r USING (mission, indicator)
+        ORDER BY b.mission, b.indicator""", params)
+
+
+def stale(db: Path) -> pd.DataFrame:
+    """Series whose newest value is older than its period type's reporting cycle allows, counted to today:
+    the `stale` flag of the progress view, so the list and every status badge agree. A mission that has
+    ended stops reporting by design, so its series are never stale."""
+    return store.read_df(db, """
+        SELECT p.mission, p.indicator, i.name, s.period_type, p.latest_period,
+               p.days_since_latest AS days_since, c.days + c.grace_days AS allowed_days
+        FROM progress p JOIN indicators i ON i.code = p.indicator
+        JOIN (SELECT DISTINCT mission, indicator, period, period_type FROM series) s
+             ON s.mission = p.mission AND s.indicator = p.indicator AND s.period = p.latest_period
+        JOIN reporting_cycles c ON c.period_type = s.period_type
+        WHERE p.stale ORDER BY days_since DESC, p.mission, p.indicator""")
 
 
 def reporting_cycles(db: Path) -> pd.DataFrame:
