@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 
 from peacepulse.closest import closest
 from peacepulse.figures import STATUS_COLORS, STATUS_LABELS, STATUS_SYMBOLS, SYNTHETIC_NOTE
@@ -18,6 +19,18 @@ def query(**params: object) -> str:
     """A query string of the parameters that are set, e.g. '?code=UNMISS&theme=7'."""
     kept = {k: v for k, v in params.items() if v not in (None, "", [], False)}
     return "?" + urlencode(kept) if kept else ""
+
+
+def to_url(**params: object) -> str:
+    """The query string of a page's controls after the user changed one.
+
+    Dash also calls the callback when the page is drawn, with every control at once; the URL drew the
+    page and already says what it should, so it is left alone: rewriting it would drop what the
+    controls cannot show (an unknown code, a range of years) and break a shared link.
+    """
+    if len(dash.ctx.triggered_prop_ids) == len(dash.ctx.inputs_list) > 1:
+        raise PreventUpdate
+    return query(**params)
 
 
 def active_only(value: str | None) -> bool:

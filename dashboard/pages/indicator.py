@@ -101,7 +101,7 @@ def layout(code: str | None = None, mission: str | None = None, by: str = "total
           Input("ind-mission", "value"), Input("ind-by", "value"), Input("ind-active", "value"),
           prevent_initial_call=True)
 def controls_to_url(code: str, mission: str | None, by: str, active: bool) -> str:
-    return ui.query(code=code, mission=mission, by=None if by == "total" else by, active=None if active else "0")
+    return ui.to_url(code=code, mission=mission, by=None if by == "total" else by, active=None if active else "0")
 
 
 @callback(Output("ind-table", "exportDataAsCsv"), Input("ind-csv", "n_clicks"), prevent_initial_call=True)

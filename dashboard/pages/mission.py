@@ -119,15 +119,17 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     if not code:
         return html.Div([ui.page_title("Mission", "msn-heading", "Choose a mission to see its trends."), controls])
     mission = missions[missions["code"] == code]
-    if mission.empty:
-        return html.Div([ui.page_title("Mission", "msn-heading"), controls, ui.not_found(
-            "mission", code, missions["code"].tolist(), "/mission?code={code}", "msn-unknown")])
+    if mission.empty:  # no chooser: one that does not list the code would clear it, and the URL with it
+        return html.Div([ui.page_title("Mission", "msn-heading"), ui.not_found(
+            "mission", code, missions["code"].tolist(), "/mission?code={code}", "msn-unknown"),
+            dcc.Link("All missions", href="/missions")])
     m = mission.iloc[0]
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
                                            "active" if m["active"] else "closed") if pd.notna(v))
     head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
     themes = load(queries.themes)
     if theme is not None and theme_n not in set(themes["number"]):
+        controls = _controls(code, None, show_all, only_real, years, bounds)  # a chooser would clear the 11
         return html.Div([head, controls, ui.not_found("theme", theme, [str(n) for n in themes["number"]],
                                                       f"/mission?code={code}&theme={{code}}", "msn-unknown")])
     inds = load(queries.mission_indicators, code, only_real)
@@ -149,5 +151,5 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
 def controls_to_url(code: str | None, theme: int | None, show_all: bool, real: bool, years: list[int] | None) -> str:
     # A new mission has its own range of years: do not carry the old one over.
     span = years if years and ctx.triggered_id != "msn-code" else [None, None]
-    return ui.query(code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None,
+    return ui.to_url(code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None,
                     real="1" if real else None)

@@ -41,4 +41,4 @@ def layout(kind: str | None = None, real: str | None = None, **_) -> html.Div:
 @callback(Output("url", "search", allow_duplicate=True), Input("msns-kind", "value"), Input("msns-real", "value"),
           prevent_initial_call=True)
 def kind_to_url(kind: str | None, real: bool) -> str:
-    return ui.query(kind=kind, real="1" if real else None)
+    return ui.to_url(kind=kind, real="1" if real else None)

@@ -83,7 +83,7 @@ def _cards(head, period: str, real_period: str) -> dbc.Row:
 @callback(Output("url", "search", allow_duplicate=True), Input("ovw-kind", "value"),
           Input("ovw-active", "value"), Input("ovw-real", "value"), prevent_initial_call=True)
 def filter_to_url(kind: str | None, active: bool, real: bool) -> str:
-    return ui.query(kind=kind, active=None if active else "0", real="1" if real else None)
+    return ui.to_url(kind=kind, active=None if active else "0", real="1" if real else None)
 
 
 @callback(Output("url", "href", allow_duplicate=True), Input("ovw-scorecard", "clickData"),

@@ -55,4 +55,4 @@ def layout(active: str | None = None, **_) -> html.Div:
 
 @callback(Output("url", "search", allow_duplicate=True), Input("q-active", "value"), prevent_initial_call=True)
 def controls_to_url(active: bool) -> str:
-    return ui.query(active=None if active else "0")
+    return ui.to_url(active=None if active else "0")

@@ -34,4 +34,4 @@ def layout(real: str | None = None, **_) -> html.Div:
 
 @callback(Output("url", "search", allow_duplicate=True), Input("thms-real", "value"), prevent_initial_call=True)
 def real_to_url(real: bool) -> str:
-    return ui.query(real="1" if real else None)
+    return ui.to_url(real="1" if real else None)

@@ -139,3 +139,67 @@ def test_brw008_the_missions_menu_opens_an_index_that_links_each_mission(browser
     browser.driver.find_element(By.CSS_SELECTOR, "#nav-links a[href='/missions']").click()
     browser.wait_for(lambda: browser.driver.find_elements(By.CSS_SELECTOR, "#msns-grid a[href='/mission?code=UNMISS']"))
     assert browser.path() == "/missions"
+
+
+def test_brw009_the_themes_menu_opens_all_ten_and_each_theme_keeps_eight_colours(browser) -> None:
+    browser.open("/")
+    browser.driver.find_element(By.CSS_SELECTOR, "#nav-links a[href='/themes']").click()
+    browser.wait_for(lambda: len(browser.driver.find_elements(By.CSS_SELECTOR, "#thms-grid a[href^='/theme?n=']")) == 10)
+    assert browser.path() == "/themes"
+    header = browser.driver.find_element(By.ID, "thms-grid").text
+    assert "✓ On track" in header and "! At risk" in header
+    browser.driver.find_element(By.CSS_SELECTOR, "#thms-grid a[href='/theme?n=5']").click()
+    browser.wait_for(lambda: browser.path() == "/theme?n=5")
+    browser.settle()
+    traces = browser.graph_data("thm-lines")
+    colours: dict[str, set[str]] = {}
+    for t in traces:
+        if t.get("meta", {}).get("role") == "value":
+            colours.setdefault(t["meta"]["mission"], set()).add(t["line"]["color"])
+    assert 0 < len(colours) <= 8 and all(len(c) == 1 for c in colours.values())
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # no two missions share a colour
+    ranking = browser.driver.find_element(By.ID, "thm-ranking").text
+    assert "on_track" not in ranking and "at_risk" not in ranking and "off_track" not in ranking
+
+
+@pytest.mark.parametrize(("path", "said", "near"), [
+    ("/mission?code=UNMISX", "No mission 'UNMISX'.", "/mission?code=UNMISS"),
+    ("/theme?n=11", "No theme '11'.", "/theme?n=1"),
+    ("/mission?code=UNMISS&theme=11", "No theme '11'.", "/mission?code=UNMISS&theme=1"),
+    ("/indicator?code=FAT_MALICOUS", "No indicator 'FAT_MALICOUS'.", "/indicator?code=FAT_MALICIOUS"),
+])
+def test_brw010_an_unknown_code_in_the_url_says_so_and_links_the_closest(browser, path, said, near) -> None:
+    browser.open(path)
+    alert = browser.wait_for(lambda: browser.driver.find_element(By.CSS_SELECTOR, "[id$='-unknown']"))
+    assert said in alert.text
+    assert browser.path() == path  # the link is not rewritten into another page
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .scatterlayer .trace")
+    alert.find_element(By.CSS_SELECTOR, f"a[href='{near}']").click()
+    browser.wait_for(lambda: browser.path() == near)
+    browser.settle()
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "[id$='-unknown']")
+    assert browser.severe_logs() == []
+
+
+def test_brw011_the_real_data_switch_is_kept_in_the_url(browser) -> None:
+    browser.open("/theme?n=8&active=0")
+    dashed = [t for t in browser.graph_data("thm-lines") if t.get("line", {}).get("dash") == "dash"]
+    assert dashed  # synthetic series are drawn dashed
+    browser.driver.find_element(By.ID, "thm-real").click()
+    browser.wait_for(lambda: browser.path() == "/theme?n=8&active=0&real=1")
+    browser.settle()
+    values = [t for t in browser.graph_data("thm-lines") if t.get("meta", {}).get("role") == "value"]
+    assert values and all(t["line"]["dash"] == "solid" for t in values)
+    assert "Real data only" in browser.driver.find_element(By.ID, "synthetic-caption").text
+    browser.driver.refresh()
+    browser.settle()
+    assert browser.driver.find_element(By.ID, "thm-real").is_selected()
+
+
+@pytest.mark.parametrize("path", ["/mission?code=UNMISS&theme=8&from=2019", "/theme?n=5&show=UNMISS,MONUSCO",
+                                  "/indicator?code=FAT_MALICIOUS&mission=UNMISS&active=0"])
+def test_brw012_a_shared_link_keeps_every_parameter_once_the_page_is_drawn(browser, path) -> None:
+    browser.open(path)
+    browser.wait_for(lambda: browser.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot"))
+    browser.settle()
+    assert browser.path() == path
