@@ -7,31 +7,37 @@ from __future__ import annotations
 
 import os
 import random
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from . import ingest, seeds, store
+from .kinds.periods import parse_period
 
 SYNTHETIC = "synthetic"
-FIRST_YEAR, LAST_YEAR = 2019, 2025
+FIRST_YEAR = 2019  # synthetic series run from here to the last period that has ended by the build date
 SECTORS = ("Sector North", "Sector South", "Sector West")
 # Share of mission-indicator pairs per trajectory; together with the pairs left without
 # a target in seeds/demo-targets.csv this makes every status occur.
 PROFILES = (("ahead", 0.45), ("behind", 0.3), ("regressing", 0.25))
 
 
-def _periods(period_type: str | None) -> list[str]:
-    years = range(FIRST_YEAR, LAST_YEAR + 1)
+def _periods(period_type: str | None, today: date) -> list[str]:
+    """The periods of a type from FIRST_YEAR to the last one that has ended before `today`, so a
+    fresh demo store is current rather than stale."""
+    years = range(FIRST_YEAR, today.year + 1)
     if period_type == "year":
-        return [str(y) for y in years]
-    if period_type == "half":
-        return [f"{y}-S{h}" for y in years for h in (1, 2)]
-    if period_type == "fiscal_year":
-        return [f"FY{y - 1}/{y % 100:02d}" for y in years]
-    if period_type == "month":
-        return [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
-    return [f"{y}-Q{q}" for y in years for q in range(1, 5)]
+        codes = [str(y) for y in years]
+    elif period_type == "half":
+        codes = [f"{y}-S{h}" for y in years for h in (1, 2)]
+    elif period_type == "fiscal_year":
+        codes = [f"FY{y - 1}/{y % 100:02d}" for y in years]
+    elif period_type == "month":
+        codes = [f"{y}-{m:02d}" for y in years for m in range(1, 13)]
+    else:
+        codes = [f"{y}-Q{q}" for y in years for q in range(1, 5)]
+    return [c for c in codes if parse_period(c).end < today]
 
 
 def _profile(rng: random.Random) -> str:
@@ -62,7 +68,7 @@ def _trajectory(ind: pd.Series, target: pd.Series | None, n: int, rng: random.Ra
 
 def _rows(mission: str, ind: pd.Series, target: pd.Series | None) -> list[dict]:
     rng = random.Random(f"demo|{mission}|{ind['code']}")
-    periods = _periods(ind["period_type"])
+    periods = _periods(ind["period_type"], date.today())
     values = _trajectory(ind, target, len(periods), rng)
     base = {"mission": mission, "indicator": ind["code"], "source": SYNTHETIC,
             "comment": "Synthetic demo value, not a real figure"}
