@@ -190,3 +190,13 @@ def test_fig014_names_and_units_are_data_never_template_text() -> None:
         assert name not in line.hovertemplate and "%{x}" not in line.hovertemplate
         assert line.customdata[0][2:] == [label, "%{x}"]
         assert fig.layout.annotations[0].text == escaped + " (%{x})"
+
+
+def test_fig015_long_panel_titles_wrap_and_short_ones_do_not() -> None:
+    indicators = pd.DataFrame({"code": ["FAT", "SHARE"], "unit": ["persons", "%"],
+                               "name": ["Share of recommendations from after-action reviews implemented on time", "Share"]})
+    fig = trends.trend_panel(indicators, _series([1, 2]), pd.DataFrame(columns=["indicator", "baseline", "target"]),
+                             NO_TARGETS)
+    long, short = fig.layout.annotations[0].text, fig.layout.annotations[1].text
+    assert long.count("<br>") == 1 and all(len(line) <= 48 for line in long.split("<br>"))
+    assert short == "Share (%)"

@@ -4,6 +4,8 @@ Pure functions of DataFrames, drawn with the shared template of figures.py.
 """
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -51,8 +53,10 @@ def _line(df: pd.DataFrame, name: str, style: tuple[str, str], unit: str, meta: 
     return traces
 
 
-def _titles(indicators: pd.DataFrame) -> list[str]:
-    return [plain(f"{r.name} ({r.unit})") for r in indicators.itertuples()]
+def _titles(indicators: pd.DataFrame, width: int = 48) -> list[str]:
+    """Panel titles, wrapped so that a phone's narrow chart does not cut them off."""
+    return ["<br>".join(plain(line) for line in textwrap.wrap(f"{r.name} ({r.unit})", width))
+            for r in indicators.itertuples()]
 
 
 def _hline(x: list, y: float, name: str, role: str, code: str, dash: str, legend: bool) -> dict:
