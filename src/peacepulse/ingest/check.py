@@ -48,7 +48,13 @@ def _failures(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
         schema.validate(frame, lazy=True)
         return pd.DataFrame(columns=["line", "rule", "column"])
     except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases.dropna(subset=["index"])
+        cases = err.failure_cases
+        broken = cases[cases["index"].isna() & (cases["schema_context"] == "DataFrameSchema")]
+        if not broken.empty:  # a row check that could not run (a missing column, say) must never pass unseen
+            first = broken.iloc[0]
+            raise RuntimeError(f"the {kind.name} check {first['check']!r} on {first['column']} could not run: "
+                               f"{first['failure_case']}") from err
+        cases = cases.dropna(subset=["index"])
     cases = cases.drop_duplicates(["index", "schema_context", "column", "check_number"])
     # Plain Python lists: iterating Arrow-backed columns one cell at a time is slow.
     lines, contexts, columns, numbers = (cases[c].to_numpy(dtype=object).tolist()

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from ..kinds import Kind
-from ..kinds.cells import CATALOGUE_CONTEXT, CONVENTION, DECIMALS, Code, Number, Sql, number_sql
+from ..kinds.cells import CATALOGUE_CONTEXT, CONVENTION, DECIMALS, Code, Codes, Number, Sql, number_sql
 from . import problems
 from .read import SEPARATORS, Table, quote_name
 
@@ -47,7 +47,7 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
             items += [f"NULL::{kind_} AS {quote_name(out)}" for out, kind_ in parser.outputs(name).items()]
             continue
         else:
-            if isinstance(parser, Code) and parser.catalogue not in catalogue:
+            if isinstance(parser, Code | Codes) and parser.catalogue not in catalogue:
                 context = ", ".join(CATALOGUE_CONTEXT[parser.catalogue])
                 catalogue[parser.catalogue] = con.execute(f"SELECT code, {context} FROM {parser.catalogue}").fetchdf()
             texts = con.execute(f"SELECT DISTINCT {quote_name(name)} AS text FROM upload_raw").fetchdf()["text"]
@@ -59,7 +59,7 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
             joins.append(f"LEFT JOIN {view} {alias} ON {alias}.text = {text}")
             items += [f"{alias}.{quote_name(out)}::{kind_} AS {quote_name(out)}" for out, kind_ in parser.outputs(name).items()]
             first = f"{alias}.{quote_name(name)}"
-            if isinstance(parser, Code):
+            if isinstance(parser, Code | Codes):
                 continue
         if present and parser.message:
             bad[name] = f"({text} <> '' AND {first} IS NULL)"
@@ -85,9 +85,11 @@ def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tup
     items, joins, bad = _outputs(con, kind, table, decimal[0])
     flags = [f"{sql} AS {quote_name(name + '__bad')}" for name, sql in bad.items()]
     derived = ", ".join(f"{sql} AS {quote_name(name)}" for name, sql in kind.derived.items())
-    parsed = f"SELECT r.line, {', '.join(items + flags)} FROM upload_raw r {' '.join(joins)}"
+    outputs = {out for c in kind.columns for out in c.parse.outputs(c.name)}
+    added = [f"NULL AS {quote_name(name)}" for name in kind.derived if name not in outputs]
+    parsed = f"SELECT r.line, {', '.join(items + added + flags)} FROM upload_raw r {' '.join(joins)}"
     if derived:
-        parsed = f"SELECT * REPLACE ({derived}) FROM ({parsed})"
+        parsed = f"SELECT * REPLACE ({derived}) FROM ({parsed}) parsed_row"
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE upload_typed AS {parsed}")
         con.execute(_repeated_keys(kind))

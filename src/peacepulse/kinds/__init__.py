@@ -1,13 +1,16 @@
 """One spec per kind of upload file: columns, parsers, pandera model, key, write rule, messages."""
 from __future__ import annotations
 
+from .assessments import ASSESSMENTS
 from .indicators import INDICATORS
 from .missions import MISSIONS
 from .observations import OBSERVATIONS
+from .recommendations import RECOMMENDATIONS
 from .spec import Column, Kind
 from .targets import TARGETS
 
-KINDS: dict[str, Kind] = {k.name: k for k in (OBSERVATIONS, TARGETS, INDICATORS, MISSIONS)}
+KINDS: dict[str, Kind] = {k.name: k for k in (OBSERVATIONS, TARGETS, INDICATORS, MISSIONS, ASSESSMENTS,
+                                               RECOMMENDATIONS)}
 
 __all__ = ["KINDS", "Column", "Kind", "detect"]
 

@@ -176,6 +176,27 @@ class Code:
         return out
 
 
+@dataclass(frozen=True)
+class Codes:
+    """Codes of the catalogue separated by ';', matched whatever their case. ``{name}`` holds the
+    known ones as the catalogue writes them; ``{name}_unknown`` the others, for the model to report."""
+
+    catalogue: str
+    message: str = ""
+
+    def outputs(self, name: str) -> dict[str, str]:
+        return {name: "VARCHAR", f"{name}_unknown": "VARCHAR"}
+
+    def table(self, texts: pd.Series, catalogue: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        known = dict(zip(catalogue[self.catalogue]["code"].str.upper(), catalogue[self.catalogue]["code"]))
+        listed = [[p.strip() for p in re.split(r"[;,|]", str(t)) if p.strip()] for t in texts]
+        return pd.DataFrame({
+            "text": texts.to_numpy(),
+            "{name}": [";".join(dict.fromkeys(known[p.upper()] for p in parts if p.upper() in known)) or None
+                       for parts in listed],
+            "{name}_unknown": [", ".join(p for p in parts if p.upper() not in known) or None for parts in listed]})
+
+
 # What each catalogue tells about a code, for the checks and warnings of the rows using it.
 CATALOGUE_CONTEXT = {
     "mission": {"start_date": "DATE", "end_date": "DATE"},
@@ -183,5 +204,9 @@ CATALOGUE_CONTEXT = {
 }
 MISSION = Code(catalogue="mission")
 INDICATOR = Code(catalogue="indicator")
+INDICATOR_LIST = Codes(catalogue="indicator")
+# A DOUBLE, as pandas reads a whole-number column with gaps; it is stored as an integer.
+THEME = Sql("CASE WHEN regexp_full_match({c}, '[0-9]{{1,2}}') THEN {c}::DOUBLE END",
+            "'{text}' is not a theme number. Give a number from 1 to 10 (see the themes page).", "DOUBLE")
 
-Parser = Sql | Number | Lookup | Code
+Parser = Sql | Number | Lookup | Code | Codes

@@ -30,16 +30,21 @@ class KeyedRows(pa.DataFrameModel):
     key_first_line: Series[float] = pa.Field(nullable=True)
 
 
-class CatalogueRows(KeyedRows):
-    """Rows that refer to a mission and an indicator of the catalogue."""
+class MissionRows(KeyedRows):
+    """Rows that refer to a mission of the catalogue."""
 
     mission_known: Series[bool]
-    indicator_known: Series[bool]
-    indicator_measure: Series[str] = pa.Field(nullable=True)
 
     @row_check("mission", "Unknown mission code '{mission}'.{closest_mission}")
     def known_mission(cls, df):
         return df["mission_known"]
+
+
+class CatalogueRows(MissionRows):
+    """Rows that refer to a mission and an indicator of the catalogue."""
+
+    indicator_known: Series[bool]
+    indicator_measure: Series[str] = pa.Field(nullable=True)
 
     @row_check("indicator", "Unknown indicator code '{indicator}'.{closest_indicator}")
     def known_indicator(cls, df):

@@ -56,8 +56,11 @@ class Kind:
     ``compared`` makes the row a revision. ``write`` says whether a revised row is added
     as a new revision (the old one kept) or replaces the stored one. ``after_write`` are
     SQL statements run after each write, over the temporary table ``staged``.
-    ``derived`` replaces parsed columns by SQL over the parsed row, for values that
-    depend on other columns. ``warnings`` are the rules (kinds.warnings) whose findings never block an upload.
+    ``derived`` replaces parsed columns, or adds columns, by SQL over the parsed row (named
+    ``parsed_row``, which may also read the store), for values that depend on other columns.
+    ``recorded`` are stored columns kept as they stood when the row was written, but never compared:
+    a change in them alone does not revise a row. ``warnings`` are the rules (kinds.warnings)
+    whose findings never block an upload.
     """
 
     name: str
@@ -70,6 +73,7 @@ class Kind:
     current: str = ""
     after_write: tuple[str, ...] = ()
     derived: dict[str, str] = field(default_factory=dict)
+    recorded: tuple[str, ...] = ()
     warnings: tuple[object, ...] = ()
 
     @property
@@ -95,7 +99,7 @@ class Kind:
 
     @property
     def compared(self) -> tuple[str, ...]:
-        return tuple(c for c in self.stored if c not in self.key)
+        return tuple(c for c in self.stored if c not in self.key and c not in self.recorded)
 
     @property
     def compared_with(self) -> str:
