@@ -140,3 +140,56 @@ def test_ass006_the_header_names_the_kind_and_templates_pass_their_own_checks(ju
     for kind in ("assessments", "recommendations"):
         report = upload(judged, f"{kind}-template.csv", KINDS[kind].template())
         assert report.ok and report.kind == kind, report.problems
+
+
+HEAD = "mission,theme,period,rating,reason,findings,status,evidence,comment\n"
+
+
+def _row(status: str, findings: str = "Patrols up", comment: str = "") -> str:
+    return HEAD + f"UNMISS,3,2026,at_risk,,{findings},{status},FAT_MALICIOUS,{comment}\n"
+
+
+def test_ass007_the_workflow_goes_one_step_at_a_time(judged: Path) -> None:
+    assert upload(judged, "a.csv", _row("draft")).ok
+    skipped = upload(judged, "a.csv", _row("approved"))
+    assert problem_at(skipped, 2, "status") == (
+        "This assessment is draft; it cannot become approved in one step. An assessment goes from draft to "
+        "submitted to approved, or back to draft with a comment.")
+    assert upload(judged, "a.csv", _row("submitted")).ok
+    back = upload(judged, "a.csv", _row("draft"))
+    assert problem_at(back, 2, "comment") == ("Sending a submitted assessment back to draft needs a comment: say "
+                                              "what should change.")
+    assert upload(judged, "a.csv", _row("draft", comment="Add the sector reports")).ok
+    assert upload(judged, "a.csv", _row("submitted")).ok
+    assert upload(judged, "a.csv", _row("approved")).ok
+    statuses = store.read_df(judged, "SELECT status FROM assessment_revision ORDER BY revision")["status"].tolist()
+    assert statuses == ["draft", "submitted", "draft", "submitted", "approved"]
+
+
+def test_ass008_an_approved_assessment_changes_only_with_a_comment_and_keeps_its_old_revision(judged: Path) -> None:
+    assert upload(judged, "a.csv", _row("approved")).ok  # brought in from a file, already approved
+    changed = upload(judged, "a.csv", _row("approved", findings="Patrols down"))
+    assert problem_at(changed, 2, "comment") == ("This assessment was approved, so a change to it needs a comment "
+                                                 "saying why. The approved version is kept as an earlier revision.")
+    same = upload(judged, "a.csv", _row("approved"))  # must not fire: nothing changes
+    assert same.ok and same.unchanged == 1
+    fixed = upload(judged, "a.csv", _row("approved", findings="Patrols down", comment="Sector 2 report arrived"))
+    assert fixed.ok and fixed.revised == 1
+    history = store.read_df(judged, "SELECT revision, findings FROM assessment_revision ORDER BY revision")
+    assert history.values.tolist() == [[1, "Patrols up"], [2, "Patrols down"]]
+
+
+def test_ass009_evidence_revised_after_approval_is_listed_with_what_changed(judged: Path) -> None:
+    rating = _computed(judged, 5)
+    assert upload(judged, "a.csv", HEAD + f"UNMISS,5,2026,{rating},,Attacks fell,approved,FAT_MALICIOUS,\n").ok
+    snapshot = store.read_df(judged, "SELECT indicator, observation_period, value FROM assessment_evidence ORDER BY 2")
+    assert snapshot.values.tolist() == [["FAT_MALICIOUS", "2020", 12.0], ["FAT_MALICIOUS", "2021", 11.0],
+                                        ["FAT_MALICIOUS", "2022", 10.0]]
+    assert store.read_df(judged, "SELECT * FROM evidence_changes").empty  # must not fire before a revision
+    # a new value of another period is not a revision of the evidence
+    assert upload(judged, "obs.csv", "mission,indicator,period,value,source\nUNMISS,FAT_MALICIOUS,2023,9,UN\n").ok
+    assert store.read_df(judged, "SELECT * FROM evidence_changes").empty
+    assert upload(judged, "obs.csv", "mission,indicator,period,value,source\nUNMISS,FAT_MALICIOUS,2021,14,UN\n").ok
+    changes = store.read_df(judged, "SELECT * FROM evidence_changes")
+    assert changes[["mission", "theme", "indicator", "observation_period", "value_at_approval", "value_now"]] \
+        .values.tolist() == [["UNMISS", 5, "FAT_MALICIOUS", "2021", 11.0, 14.0]]

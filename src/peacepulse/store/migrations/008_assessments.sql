@@ -13,6 +13,7 @@ CREATE TABLE assessment_revision (
     status          VARCHAR NOT NULL,
     participants    VARCHAR,
     evidence        VARCHAR,   -- indicator codes separated by ';'
+    comment         VARCHAR,
     revision        INTEGER NOT NULL,
     batch_id        INTEGER NOT NULL,
     recorded_at     TIMESTAMP NOT NULL
@@ -36,9 +37,21 @@ CREATE TABLE recommendation_revision (
     recorded_at     TIMESTAMP NOT NULL
 );
 
+-- The evidence of an approved revision, as it stood when it was approved.
+CREATE TABLE assessment_evidence (
+    mission              VARCHAR NOT NULL,
+    theme                INTEGER NOT NULL,
+    period               VARCHAR NOT NULL,
+    revision             INTEGER NOT NULL,
+    indicator            VARCHAR NOT NULL,
+    observation_period   VARCHAR NOT NULL,
+    value                DOUBLE,
+    observation_revision INTEGER NOT NULL
+);
+
 CREATE VIEW assessments AS
 SELECT mission, theme, period, period_type, period_start, period_end, rating, computed_status, reason,
-       findings, status, participants, evidence, revision, batch_id, recorded_at
+       findings, status, participants, evidence, comment, revision, batch_id, recorded_at
 FROM assessment_revision
 QUALIFY revision = max(revision) OVER (PARTITION BY mission, theme, period);
 
@@ -49,6 +62,18 @@ SELECT mission, theme, period, period_type, period_start, period_end, recommenda
        revision, batch_id, recorded_at
 FROM recommendation_revision
 QUALIFY revision = max(revision) OVER (PARTITION BY mission, theme, period, recommendation);
+
+-- Evidence revised since the assessment resting on it was approved.
+CREATE VIEW evidence_changes AS
+SELECT e.mission, e.theme, e.period, e.revision AS assessment_revision, e.indicator, e.observation_period,
+       e.value AS value_at_approval, o.value AS value_now, o.revision AS observation_revision,
+       o.recorded_at AS revised_at
+FROM assessment_evidence e
+JOIN assessments a ON a.mission = e.mission AND a.theme = e.theme AND a.period = e.period
+                  AND a.revision = e.revision AND a.status = 'approved'
+JOIN observations o ON o.mission = e.mission AND o.indicator = e.indicator AND o.period = e.observation_period
+                   AND o.sex = 'total' AND o.age = 'total' AND o.location = 'total'
+WHERE o.revision > e.observation_revision AND o.value IS DISTINCT FROM e.value;
 
 CREATE VIEW recommendation_updates AS
 SELECT mission, theme, period, recommendation, revision, status, progress_update, recorded_at, batch_id
@@ -100,3 +125,15 @@ COMMENT ON COLUMN recommendations.owner IS 'Who is responsible for it.';
 COMMENT ON COLUMN recommendation_updates.recommendation IS 'The recommendation updated.';
 COMMENT ON COLUMN recommendation_updates.status IS 'Its status with this update.';
 COMMENT ON COLUMN recommendation_updates.progress_update IS 'The progress note.';
+COMMENT ON COLUMN assessments.comment IS 'A note on the workflow step: why it went back to draft, or why an approved one changed.';
+COMMENT ON VIEW evidence_changes IS 'Evidence values revised since the approval of the assessment resting on them: "evidence changed since approval".';
+COMMENT ON COLUMN evidence_changes.mission IS 'Mission code.';
+COMMENT ON COLUMN evidence_changes.theme IS 'Theme number of the assessment.';
+COMMENT ON COLUMN evidence_changes.period IS 'Period of the assessment.';
+COMMENT ON COLUMN evidence_changes.assessment_revision IS 'The approved revision of the assessment.';
+COMMENT ON COLUMN evidence_changes.indicator IS 'Evidence indicator whose value changed.';
+COMMENT ON COLUMN evidence_changes.observation_period IS 'Period of the changed value.';
+COMMENT ON COLUMN evidence_changes.value_at_approval IS 'The value when the assessment was approved.';
+COMMENT ON COLUMN evidence_changes.value_now IS 'The value now.';
+COMMENT ON COLUMN evidence_changes.observation_revision IS 'Revision of the value now.';
+COMMENT ON COLUMN evidence_changes.revised_at IS 'When the value now was written (UTC).';
