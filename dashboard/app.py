@@ -16,7 +16,7 @@ from dashboard import data
 
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
-       ("Data quality", "/quality"), ("Upload", "/upload")]
+       ("Actions", "/actions"), ("Data quality", "/quality"), ("Upload", "/upload")]
 
 # Bootstrap's stylesheet comes from the bootstrap-flask package and is served by this app,
 # so the dashboard needs no internet access (dbc.themes points at a CDN).

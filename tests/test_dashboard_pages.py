@@ -25,7 +25,7 @@ QUERIES = [
     ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),
     ("/quality", {}), ("/quality", {"active": "0"}),
     ("/missions", {}), ("/missions", {"kind": "political"}), ("/missions", {"kind": "nonsense"}), ("/themes", {}),
-    ("/upload", {}),
+    ("/upload", {}), ("/actions", {}), ("/actions", {"mission": "UNMISS", "theme": "x", "all": "1"}),
 ]
 
 
@@ -339,3 +339,64 @@ def test_pag021_an_unknown_theme_on_a_mission_page_says_so(demo_db, within_app, 
     out = _render("/mission", {"code": "UNMISS", "theme": "11"})
     assert "No theme '11'." in out and "/mission?code=UNMISS&theme=1" in out and "msn-trend" not in out
     assert "msn-unknown" not in _render("/mission", {"code": "UNMISS", "theme": "7"})
+
+
+def test_pag022_the_mission_page_shows_each_themes_latest_assessment_beside_its_trends(db, within_app,
+                                                                                    monkeypatch) -> None:
+    from conftest import upload
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    obs = "mission,indicator,period,value,source\n" + "".join(
+        f"UNMISS,FAT_MALICIOUS,{y},{v},UN open data\n" for y, v in ((2020, 12), (2021, 11), (2022, 10)))
+    assert upload(db, "obs.csv", obs).ok
+    assert upload(db, "t.csv", "mission,indicator,period,target,baseline,baseline_period\n"
+                               "UNMISS,FAT_MALICIOUS,2030,2,12,2020\n").ok
+    computed = store.read_df(db, "SELECT status FROM scorecard WHERE mission='UNMISS' AND theme=5")["status"].iloc[0]
+    other = "off_track" if computed != "off_track" else "at_risk"
+    a = ("mission,theme,period,rating,reason,findings,status,evidence\n"
+         f"UNMISS,5,2025,{computed},,Old review,approved,FAT_MALICIOUS\n"
+         f'UNMISS,5,2026,{other},Attacks since June,"**Bases hit** <script>alert(1)</script>",approved,FAT_MALICIOUS\n')
+    assert upload(db, "a.csv", a).ok
+    recs = ("mission,theme,period,recommendation,owner,due,status\n"
+            "UNMISS,5,2025,Harden the perimeter,Engineers,2025-06-30,in_progress\n"
+            "UNMISS,5,2026,Night patrols,Force,2027-03-31,\n"
+            "UNMISS,5,2026,Close the old camp,Support,2027-03-31,completed\n")
+    assert upload(db, "r.csv", recs).ok
+    assert upload(db, "obs.csv", "mission,indicator,period,value,source\nUNMISS,FAT_MALICIOUS,2021,15,UN open data\n").ok
+    page = dash.page_registry["dashboard.pages.mission"]["layout"](code="UNMISS", theme="5")
+    card = _texts(_find(page, "msn-assessment-5"))
+    from peacepulse.figures import STATUS_LABELS
+    assert "Assessment 2026" in card and "Approved" in card and "Old review" not in card
+    assert card.index(STATUS_LABELS[other]) < card.index(STATUS_LABELS[computed])  # rated, then computed
+    assert "Why the rating differs: Attacks since June" in card
+    found = [c for c in json.loads(card)["props"]["children"] if c and c.get("type") == "Markdown"]
+    assert found and found[0]["props"]["children"].startswith("**Bases hit**")
+    assert not found[0]["props"].get("dangerously_allow_html")  # the <script> stays text
+    assert "Evidence changed since approval: FAT_MALICIOUS 2021: 11 → 15" in card
+    assert "Night patrols" in card and "Close the old camp" not in card  # completed ones are not open
+    assert "Harden the perimeter" in card and "carried over from 2025" in card and "overdue" in card
+    other_theme = dash.page_registry["dashboard.pages.mission"]["layout"](code="UNMISS", theme="10")
+    empty = _texts(_find(other_theme, "msn-assessment-10"))
+    assert "No assessment of this theme yet." in empty
+
+
+def test_pag023_the_actions_page_puts_overdue_recommendations_first_and_filters_from_the_url(db, within_app,
+                                                                                          monkeypatch) -> None:
+    from conftest import upload
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    recs = ("mission,theme,period,recommendation,owner,due,status\n"
+            "UNMISS,5,2026,Night patrols,Force,2030-03-31,\n"
+            "UNMISS,5,2024,Harden the perimeter,Engineers,2024-06-30,in_progress\n"
+            "MINUSCA,8,2026,Radio network,Signals,2031-01-31,constrained\n"
+            "MINUSCA,8,2026,Close the camp,Support,2026-03-31,completed\n")
+    assert upload(db, "r.csv", recs).ok
+    layout = dash.page_registry["dashboard.pages.actions"]["layout"]
+    grid = _find(layout(), "act-grid")
+    assert [r["recommendation"] for r in grid.rowData] == ["Harden the perimeter", "Night patrols", "Radio network"]
+    assert grid.rowData[0]["overdue"] == "⚠ overdue" and grid.rowData[1]["overdue"] == ""
+    assert "3 recommendations, 1 of them overdue." in _texts(layout())
+    assert [r["recommendation"] for r in _find(layout(owner="Signals"), "act-grid").rowData] == ["Radio network"]
+    assert [r["status"] for r in _find(layout(status="constrained"), "act-grid").rowData] == ["Constrained"]
+    everything = _find(layout(mission="MINUSCA", all="1"), "act-grid").rowData
+    assert [r["recommendation"] for r in everything] == ["Radio network", "Close the camp"]
+    assert "No mission 'UNMISX'." in _texts(layout(mission="UNMISX"))
+    assert _find(layout(theme="9"), "act-none") is not None

@@ -8,11 +8,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html
 
+from dashboard import assessment
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
 from peacepulse import figures
 from peacepulse.figures import trends
-from peacepulse.reads import queries
+from peacepulse.reads import assessments, queries
 
 dash.register_page(__name__, path="/mission", name="Mission", title="PeacePulse · Mission", order=1)
 
@@ -74,7 +75,7 @@ def _status_list(rows: pd.DataFrame) -> dbc.ListGroup:
 
 
 def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, targets: pd.DataFrame,
-           progress: pd.DataFrame, show_all: bool, key: tuple) -> dbc.Card:
+           progress: pd.DataFrame, show_all: bool, key: tuple, assessed: html.Div) -> dbc.Card:
     with_data = rows[rows["n_points"].notna()]
     # The user's own indicators and the key ones lead; where none of them has data, the others are
     # shown rather than hidden behind the switch.
@@ -82,7 +83,7 @@ def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, ta
     shown = with_data if show_all or key_ones.empty else key_ones
     waiting = rows[rows["n_points"].isna() & (rows["kpi"] | rows["own"] | show_all)]
     if with_data.empty:
-        body = ui.empty_state("This mission has no indicators with data under this theme yet.")
+        body = html.Div([ui.empty_state("This mission has no indicators with data under this theme yet."), assessed])
     else:
         codes = shown["code"].tolist()
         s = series[series["indicator"].isin(codes)]
@@ -90,7 +91,7 @@ def _panel(number: int, title: str, rows: pd.DataFrame, series: pd.DataFrame, ta
         trend = (figure("mission-trend", lambda: trends.trend_panel(shown, s, progress, t), *key)
                  if not s.empty else figures.empty("No data in the chosen years."))
         body = dbc.Row([dbc.Col(ui.graph(trend, f"msn-trend-{number}"), lg=8),
-                        dbc.Col(_status_list(shown), lg=4)])
+                        dbc.Col([_status_list(shown), assessed], lg=4)])
     notes = [html.Small("None of these is marked as a key indicator (the kpi column of an indicators file), "
                         "so all the indicators with data are shown.",
                         className="text-muted d-block", id=f"msn-no-key-{number}")
@@ -141,8 +142,14 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     targets, progress = load(queries.targets, code), load(queries.progress, code, None, only_real)
     targets = targets[targets["period_end"].dt.year >= years[0]]  # future targets stay in view
     chosen = themes[themes["number"] == theme_n] if theme is not None else themes
+    latest = load(assessments.latest, code).set_index("theme")
+    recs, changes = load(assessments.recommendations, code), load(assessments.evidence_changes, code)
+
+    def assessed(n: int) -> html.Div:
+        row = latest.loc[n] if n in latest.index else None
+        return assessment.card(row, recs[recs["theme"] == n], changes[changes["theme"] == n], n)
     panels = [_panel(t.number, t.title, inds[inds["theme"] == t.number], series, targets, progress, show_all,
-                     (code, t.number, show_all, only_real, years)) for t in chosen.itertuples()]
+                     (code, t.number, show_all, only_real, years), assessed(t.number)) for t in chosen.itertuples()]
     return html.Div([head, controls, ui.synthetic_caption(only_real), *panels])
 
 
