@@ -26,6 +26,8 @@ def card(row: pd.Series | None, recommendations: pd.DataFrame, changes: pd.DataF
         dbc.Badge(WORKFLOW.get(row["status"], row["status"]), color="secondary", className="me-2"),
         html.Span("Rated ", className="small"), ui.status_badge(row["rating"]),
         html.Span(" · computed then ", className="small"), ui.status_badge(computed),
+        dbc.Badge("synthetic demo assessment", color="light", text_color="dark", className="ms-2 border")
+        if row["synthetic"] else None,
     ])
     parts = [head]
     if isinstance(row["reason"], str):

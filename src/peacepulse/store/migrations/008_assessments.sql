@@ -14,6 +14,7 @@ CREATE TABLE assessment_revision (
     participants    VARCHAR,
     evidence        VARCHAR,   -- indicator codes separated by ';'
     comment         VARCHAR,
+    source          VARCHAR,   -- exactly 'synthetic' marks invented demo assessments
     revision        INTEGER NOT NULL,
     batch_id        INTEGER NOT NULL,
     recorded_at     TIMESTAMP NOT NULL
@@ -32,6 +33,7 @@ CREATE TABLE recommendation_revision (
     status          VARCHAR NOT NULL,
     progress_update VARCHAR,
     completed_at    TIMESTAMP,
+    source          VARCHAR,
     revision        INTEGER NOT NULL,
     batch_id        INTEGER NOT NULL,
     recorded_at     TIMESTAMP NOT NULL
@@ -51,15 +53,16 @@ CREATE TABLE assessment_evidence (
 
 CREATE VIEW assessments AS
 SELECT mission, theme, period, period_type, period_start, period_end, rating, computed_status, reason,
-       findings, status, participants, evidence, comment, revision, batch_id, recorded_at
+       findings, status, participants, evidence, comment, source,
+       coalesce(lower(trim(source)) = 'synthetic', false) AS synthetic, revision, batch_id, recorded_at
 FROM assessment_revision
 QUALIFY revision = max(revision) OVER (PARTITION BY mission, theme, period);
 
 CREATE VIEW recommendations AS
 SELECT mission, theme, period, period_type, period_start, period_end, recommendation, owner, due, status,
        progress_update, completed_at, status NOT IN ('completed', 'dropped') AS open,
-       status NOT IN ('completed', 'dropped') AND due < current_date AS overdue,
-       revision, batch_id, recorded_at
+       status NOT IN ('completed', 'dropped') AND due < current_date AS overdue, source,
+       coalesce(lower(trim(source)) = 'synthetic', false) AS synthetic, revision, batch_id, recorded_at
 FROM recommendation_revision
 QUALIFY revision = max(revision) OVER (PARTITION BY mission, theme, period, recommendation);
 
@@ -137,3 +140,7 @@ COMMENT ON COLUMN evidence_changes.value_at_approval IS 'The value when the asse
 COMMENT ON COLUMN evidence_changes.value_now IS 'The value now.';
 COMMENT ON COLUMN evidence_changes.observation_revision IS 'Revision of the value now.';
 COMMENT ON COLUMN evidence_changes.revised_at IS 'When the value now was written (UTC).';
+COMMENT ON COLUMN assessments.source IS 'Where the assessment comes from; exactly "synthetic" marks invented demo assessments.';
+COMMENT ON COLUMN assessments.synthetic IS 'True for synthetic demo assessments, which no mission made.';
+COMMENT ON COLUMN recommendations.source IS 'Where the recommendation comes from; exactly "synthetic" marks invented demo ones.';
+COMMENT ON COLUMN recommendations.synthetic IS 'True for synthetic demo recommendations.';
