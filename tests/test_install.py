@@ -131,3 +131,11 @@ def test_demo_from_another_folder_builds_in_the_data_folder_and_serves(venv, tmp
     with duckdb.connect(str(store), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM progress").fetchone()[0] > 0
     assert list(cwd.iterdir()) == []
+
+
+def test_the_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    commands = [line for line in readme.splitlines() if line.startswith("apt-get update")]
+    assert len(commands) == 1 and commands[0] in ci
+    assert "python3 -m venv .venv && . .venv/bin/activate && pip install . && peacepulse demo" in readme
