@@ -90,7 +90,8 @@ def test_a_demo_store_that_cannot_be_written_is_explained(tmp_path):
     blocker.write_text("not a folder")
     out = run("demo", "--no-serve", "--db", str(blocker / "demo.duckdb"))
     assert out.returncode == 3
-    assert f"peacepulse: Cannot write the demo store at {blocker / 'demo.duckdb'}" in out.stderr
+    target = blocker / "demo.duckdb"
+    assert f"peacepulse: Cannot write the demo store at {target}: {blocker} is a file, not a folder." in out.stderr
     assert "Choose another place with --db or $PEACEPULSE_DB." in out.stderr and "Traceback" not in out.stderr
 
 

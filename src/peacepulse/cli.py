@@ -129,6 +129,21 @@ def cmd_serve(args) -> int:
     return _serve(args.db, args.host, args.port)
 
 
+def _writable_folder(db: Path) -> None:
+    """A store error unless the folder of db exists, or can be made, and can be written."""
+    folder = db.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable, why = os.access(folder, os.W_OK), f"{folder} is read-only"
+    except FileExistsError:
+        writable, why = False, f"{folder} is a file, not a folder"
+    except OSError as err:
+        writable, why = False, err.strerror or str(err)
+    if not writable:
+        raise store.StoreError(f"Cannot write the demo store at {db}: {why}. "
+                               "Choose another place with --db or $PEACEPULSE_DB.")
+
+
 def cmd_demo(args) -> int:
     db = (args.db if args.db_given else demo.default_db()).resolve()
     if args.path:
@@ -137,12 +152,9 @@ def cmd_demo(args) -> int:
     if not args.no_serve:
         _check_port(args.host, args.port)  # before a build that takes a while
     if args.rebuild or not db.exists():
+        _writable_folder(db)
         print(f"Building the demo store at {db} …", flush=True)
-        try:
-            demo.build_demo(db, progress=_progress)
-        except OSError as err:
-            raise store.StoreError(f"Cannot write the demo store at {db}: {err.strerror or err}. "
-                                   "Choose another place with --db or $PEACEPULSE_DB.") from None
+        demo.build_demo(db, progress=_progress)
     else:
         print(f"Using the demo store at {db} (--rebuild builds it anew)")
     print(demo.summary(db))
