@@ -6,13 +6,15 @@ Exit codes: 0 done, 1 validation problems (nothing written) or a query that cann
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, ingest, seeds, store
+from . import __version__, demo, ingest, seeds, store
 from .ingest import Report, problems
 from .kinds import KINDS
 from .kinds.cells import DECIMALS
@@ -82,8 +84,38 @@ def cmd_import_public(args) -> int:
     return _print_reports(reports, args.report)
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return port
+
+
+def _check_port(host: str, port: int) -> None:
+    """A usage error unless the dashboard could listen on host:port, tried the way its server will bind."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        address = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, socket.IPPROTO_TCP)[0][4]
+    except socket.gaierror:
+        raise UsageError(f"cannot listen on {host}: no address has that name; choose another with --host") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name == "posix":  # as the server does, so a port just left by a stopped server counts as free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise UsageError(f"port {port} is already in use on {host}; choose another with --port") from None
+            raise UsageError(f"cannot listen on {host} port {port}: {err.strerror}; "
+                             "choose another with --host or --port") from None
+
+
 def _serve(db: Path, host: str, port: int) -> int:
     """Hand this process over to the dashboard, a program of its own: the core never imports it."""
+    _check_port(host, port)
     print(f"PeacePulse dashboard on http://{host}:{port}/  (store: {db}; Ctrl+C to stop)", flush=True)
     command = [sys.executable, "-m", "dashboard", "--host", host, "--port", str(port), "--db", str(db.resolve())]
     os.execv(sys.executable, command)
@@ -97,12 +129,34 @@ def cmd_serve(args) -> int:
     return _serve(args.db, args.host, args.port)
 
 
+def _writable_folder(db: Path) -> None:
+    """A store error unless the folder of db exists, or can be made, and can be written."""
+    folder = db.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable, why = os.access(folder, os.W_OK), f"{folder} is read-only"
+    except FileExistsError:
+        writable, why = False, f"{folder} is a file, not a folder"
+    except OSError as err:
+        writable, why = False, err.strerror or str(err)
+    if not writable:
+        raise store.StoreError(f"Cannot write the demo store at {db}: {why}. "
+                               "Choose another place with --db or $PEACEPULSE_DB.")
+
+
 def cmd_demo(args) -> int:
-    from . import demo
-    db = args.db if args.db_given else Path("data") / "demo.duckdb"
+    db = (args.db if args.db_given else demo.default_db()).resolve()
+    if args.path:
+        print(db)
+        return 0
+    if not args.no_serve:
+        _check_port(args.host, args.port)  # before a build that takes a while
     if args.rebuild or not db.exists():
-        print(f"Building the demo store at {db} …")
+        _writable_folder(db)
+        print(f"Building the demo store at {db} …", flush=True)
         demo.build_demo(db, progress=_progress)
+    else:
+        print(f"Using the demo store at {db} (--rebuild builds it anew)")
     print(demo.summary(db))
     return 0 if args.no_serve else _serve(db, args.host, args.port)
 
@@ -133,8 +187,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="path of the DuckDB store")
     serving = argparse.ArgumentParser(add_help=False)
-    serving.add_argument("--host", default="127.0.0.1")
-    serving.add_argument("--port", type=int, default=8050)
+    serving.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serving.add_argument("--port", type=_port, default=8050, help="port to listen on (default: 8050)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("init", parents=[common], help="create or migrate the store and load the seeds").set_defaults(run=cmd_init)
     p = sub.add_parser("ingest", parents=[common], help="validate and load CSV or .xlsx files")
@@ -152,9 +206,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--report", metavar="PROBLEMS_CSV")
     p.set_defaults(run=cmd_import_public)
-    p = sub.add_parser("demo", parents=[common, serving], help="build the demo store and start the dashboard")
+    p = sub.add_parser("demo", parents=[common, serving], help="build the demo store and start the dashboard",
+                       description=(
+                           "Build the demo store, if it is not built yet, and start the dashboard on it. "
+                           "The demo store is --db, else $PEACEPULSE_DB, else demo.duckdb in your data folder "
+                           f"(here: {demo.default_db()})."))
     p.add_argument("--rebuild", action="store_true", help="rebuild the demo store even if it exists")
     p.add_argument("--no-serve", action="store_true", help="build only")
+    p.add_argument("--path", action="store_true", help="print where the demo store is (or would be built), and stop")
     p.set_defaults(run=cmd_demo)
     sub.add_parser("serve", parents=[common, serving], help="start the dashboard").set_defaults(run=cmd_serve)
     p = sub.add_parser("sql", parents=[common], help="run a read-only SQL query")

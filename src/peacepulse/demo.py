@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import random
 from datetime import date
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pandas as pd
+import platformdirs
 
 from . import ingest, seeds, store
 from .kinds.periods import parse_period
@@ -21,6 +23,12 @@ SECTORS = ("Sector North", "Sector South", "Sector West")
 # Share of mission-indicator pairs per trajectory; together with the pairs left without
 # a target in seeds/demo-targets.csv this makes every status occur.
 PROFILES = (("ahead", 0.45), ("behind", 0.3), ("regressing", 0.25))
+
+
+def default_db() -> Path:
+    """Where `peacepulse demo` keeps its store unless told otherwise: the user's own data folder,
+    writable wherever the package is installed (on Linux ~/.local/share/peacepulse, or under $XDG_DATA_HOME)."""
+    return Path(platformdirs.user_data_dir("peacepulse", appauthor=False)) / "demo.duckdb"
 
 
 def _periods(period_type: str | None, today: date) -> list[str]:
@@ -90,7 +98,8 @@ def _rows(mission: str, ind: pd.Series, target: pd.Series | None) -> list[dict]:
 
 def synthetic_observations(db: Path) -> pd.DataFrame:
     """Series for the demo missions' indicators that have no real data yet."""
-    targets = pd.read_csv(seeds.seed_dir() / "demo-targets.csv")
+    with (seeds.seed_dir() / "demo-targets.csv").open("rb") as f:
+        targets = pd.read_csv(f)
     indicators = store.read_df(db, "SELECT code, measure, period_type, disaggregations FROM indicators")
     covered = store.read_df(db, "SELECT DISTINCT mission, indicator FROM observations")
     covered_pairs = set(zip(covered["mission"], covered["indicator"]))
@@ -108,10 +117,10 @@ def synthetic_observations(db: Path) -> pd.DataFrame:
     return frame[["mission", "indicator", "period", "value", "sex", "location", "source", "comment"]]
 
 
-def real_files() -> list[Path]:
+def real_files() -> list[Traversable]:
     """The derived public series shipped in data/real, targets after the observations they qualify."""
-    folder = seeds.folder("data") / "real"
-    return sorted(folder.glob("observations-*.csv")) + sorted(folder.glob("targets-*.csv"))
+    files = sorted((f for f in seeds.shipped("real").iterdir() if f.name.endswith(".csv")), key=lambda f: f.name)
+    return [f for prefix in ("observations-", "targets-") for f in files if f.name.startswith(prefix)]
 
 
 def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:

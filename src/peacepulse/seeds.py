@@ -1,6 +1,8 @@
 """The seed catalogue: the ten themes, the missions and the indicators every store starts with."""
 from __future__ import annotations
 
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pandas as pd
@@ -10,17 +12,21 @@ from . import ingest, store
 SEED_FILES = ("missions.csv", "indicators.csv")
 
 
-def folder(name: str) -> Path:
-    """A top-level folder of the checkout PeacePulse runs from (seeds, data)."""
-    return Path(__file__).resolve().parents[2] / name
+def shipped(name: str) -> Traversable:
+    """A folder of files that ship inside the package: "seeds" (seeds/ of the repository) or "real" (data/real/).
+
+    In a checkout src/peacepulse/shipped links to those folders; a wheel holds copies at the same place.
+    """
+    return resources.files("peacepulse") / "shipped" / name
 
 
-def seed_dir() -> Path:
-    return folder("seeds")
+def seed_dir() -> Traversable:
+    return shipped("seeds")
 
 
 def _load_themes(db: Path) -> None:
-    themes = pd.read_csv(seed_dir() / "themes.csv", dtype={"number": int, "title": str, "summary": str})
+    with (seed_dir() / "themes.csv").open("rb") as f:
+        themes = pd.read_csv(f, dtype={"number": int, "title": str, "summary": str})
     with store.writing(db) as con:
         store.migrate(con)
         con.register("seed_themes", themes)
