@@ -38,3 +38,18 @@ def test_six_current_missions_cover_all_ten_themes(demo_db):
 def test_demo_shows_revisions(demo_db):
     revised = store.read_df(demo_db, "SELECT count(*) AS n FROM observations WHERE revision > 1")["n"][0]
     assert revised > 0
+
+
+def test_demo_has_a_few_synthetic_assessments_per_active_mission(demo_db) -> None:
+    from peacepulse import store
+    rows = store.read_df(demo_db, """SELECT a.mission, count(*) AS n, bool_and(a.synthetic) AS synthetic
+                                     FROM assessments a JOIN missions m ON m.code = a.mission
+                                     GROUP BY ALL""")
+    judged = store.read_df(demo_db, """SELECT DISTINCT s.mission FROM scorecard s JOIN missions m ON m.code = s.mission
+                                       WHERE m.active AND s.status IN ('on_track', 'at_risk', 'off_track')""")
+    assert set(rows["mission"]) == set(judged["mission"]) and rows["n"].between(1, 3).all()
+    assert rows["synthetic"].all()
+    recs = store.read_df(demo_db, "SELECT bool_and(synthetic) AS s, count(*) FILTER (WHERE overdue) AS late FROM recommendations")
+    assert bool(recs["s"].iloc[0]) and recs["late"].iloc[0] > 0
+    differs = store.read_df(demo_db, "SELECT reason FROM assessments WHERE rating <> computed_status")
+    assert differs["reason"].str.startswith("Synthetic demo").all()

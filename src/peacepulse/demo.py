@@ -15,6 +15,7 @@ import pandas as pd
 import platformdirs
 
 from . import ingest, seeds, store
+from .demo_assessments import synthetic_loop
 from .kinds.periods import parse_period
 
 SYNTHETIC = "synthetic"
@@ -137,6 +138,9 @@ def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
                                                                     corrections(synthetic))):
         _require(ingest.ingest_many(building, [(name, frame.to_csv(index=False).encode())],
                                     commit=True, origin="demo", progress=progress))
+    loop = dict(zip(("synthetic-assessments.csv", "synthetic-recommendations.csv"), synthetic_loop(building)))
+    _require(ingest.ingest_many(building, [(name, frame.to_csv(index=False).encode()) for name, frame in loop.items()],
+                                commit=True, origin="demo", progress=progress))
     os.replace(building, db)
 
 
