@@ -21,7 +21,7 @@ _SAME_KEY = " AND ".join(f"a.{k} = parsed_row.{k}" for k in KEY)
 _SAME_CONTENT = " AND ".join(f"a.{c} IS NOT DISTINCT FROM parsed_row.{c}" for c in CONTENT)
 
 
-class AssessmentRows(checks.MissionRows):
+class AssessmentRows(checks.MissionCodeRows):
     """A valid assessment row, after its cells were parsed."""
 
     theme: Series[float] = pa.Field(nullable=True, isin=list(range(1, 11)))

@@ -30,7 +30,7 @@ class KeyedRows(pa.DataFrameModel):
     key_first_line: Series[float] = pa.Field(nullable=True)
 
 
-class MissionRows(KeyedRows):
+class MissionCodeRows(KeyedRows):
     """Rows that refer to a mission of the catalogue."""
 
     mission_known: Series[bool]
@@ -40,7 +40,7 @@ class MissionRows(KeyedRows):
         return df["mission_known"]
 
 
-class CatalogueRows(MissionRows):
+class CatalogueRows(MissionCodeRows):
     """Rows that refer to a mission and an indicator of the catalogue."""
 
     indicator_known: Series[bool]

@@ -10,6 +10,7 @@ from .indicators import CODE
 from .spec import Column, Kind, row_check
 
 MISSION_KINDS = ["peacekeeping", "political", "regional", "headquarters"]
+ASSESSMENT_CYCLES = ["year", "half", "quarter"]
 
 
 class MissionRows(checks.KeyedRows):
@@ -21,6 +22,7 @@ class MissionRows(checks.KeyedRows):
     longitude: Series[float] = pa.Field(nullable=True, in_range={"min_value": -180, "max_value": 180})
     start_date: Series[pa.DateTime] = pa.Field(nullable=True)
     end_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    assessment_cycle: Series[str] = pa.Field(nullable=True, isin=ASSESSMENT_CYCLES)
 
     @row_check("end_date", "The end date {end_date} is before the start date {start_date}.")
     def dates_in_order(cls, df):
@@ -46,11 +48,12 @@ MISSIONS = Kind(
         Column("latitude", NUMBER, example="-1.29"),
         Column("longitude", NUMBER, example="36.82"),
         Column("source", TEXT, example="example"),
+        Column("assessment_cycle", LOWER, example="year"),
     ),
     model=MissionRows,
     key=("code",),
     table="mission",
     stored={c: c for c in ("code", "name", "kind", "lead_entity", "start_date", "end_date", "hq_location",
-                           "country", "latitude", "longitude", "source")},
+                           "country", "latitude", "longitude", "source", "assessment_cycle")},
     write="replace",
 )

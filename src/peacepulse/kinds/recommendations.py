@@ -13,7 +13,7 @@ STATUSES = ["not_started", "in_progress", "constrained", "completed", "dropped"]
 KEY = ("mission", "theme", "period", "recommendation")
 
 
-class RecommendationRows(checks.MissionRows):
+class RecommendationRows(checks.MissionCodeRows):
     """A valid recommendation row, after its cells were parsed."""
 
     theme: Series[float] = pa.Field(nullable=True, isin=list(range(1, 11)))

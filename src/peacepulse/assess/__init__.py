@@ -1,0 +1,1 @@
+"""Assessment: what the evidence says needs a decision now."""
