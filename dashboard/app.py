@@ -4,15 +4,23 @@
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 import flask_bootstrap
 from dash import dcc, html
-from flask import send_from_directory
+from flask import request, send_from_directory
+from werkzeug.exceptions import HTTPException
 
 from dashboard import data
+from peacepulse import incidents
+
+# Incidents go to stderr with their traceback: gunicorn's error log, or the terminal of `peacepulse serve`.
+# A server that configures logging itself (gunicorn --log-config) keeps its own handlers.
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
@@ -26,11 +34,24 @@ BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 # Named after the package so the pages import as dashboard.pages.<name>, not as a top-level `pages`.
 app = dash.Dash("dashboard", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
                 external_stylesheets=[BOOTSTRAP_URL],
-                title="PeacePulse", suppress_callback_exceptions=True, update_title=None)
+                title="PeacePulse", suppress_callback_exceptions=True, update_title=None,
+                on_error=data.callback_failed)
 server = app.server
+for _page in dash.page_registry.values():  # every page, whether or not its module guards its layout
+    if callable(_page["layout"]):
+        _page["layout"] = data.page(_page["layout"])
 server.add_url_rule(BOOTSTRAP_URL, "bootstrap_css",
                     lambda: send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400))
 data.cache.init_app(server)
+
+
+@server.errorhandler(Exception)
+def _failed(err: Exception):
+    """Anything Dash's callbacks do not catch: a short page naming the incident, not Flask's error page."""
+    if isinstance(err, HTTPException):
+        return err
+    incident = incidents.record(log, f"request {request.method} {request.path}", err)
+    return data.FAILED.format(incident=incident), 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def shell() -> html.Div:
@@ -48,13 +69,16 @@ def shell() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         navbar,
-        dbc.Container(dash.page_container, fluid=True, id="main"),
+        dbc.Container([html.Div(id=data.MESSAGES), dash.page_container], fluid=True, id="main"),
         footer,
     ])
 
 
 app.layout = shell
 
+# An alert from a failed callback belongs to the page it happened on.
+app.clientside_callback("() => null", dash.Output(data.MESSAGES, "children"), dash.Input("url", "pathname"),
+                        prevent_initial_call=True)
 # Opening and closing the folded menu needs no server round trip.
 app.clientside_callback("(n, open) => n ? !open : open", dash.Output("nav-links", "is_open"),
                         dash.Input("nav-toggler", "n_clicks"), dash.State("nav-links", "is_open"))

@@ -9,6 +9,8 @@ from .. import store
 from ..outliers import outlier_sql
 from .queries import filters_sql
 
+REFERENCES = {"latest": "(SELECT max(period_end) FROM series)", "today": "current_date"}
+
 
 def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
     """Mission × indicator: periods reported against the periods any of these missions reported."""
@@ -28,7 +30,9 @@ def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
     Age counts from `reference`: 'latest' (the newest period end in the store) or 'today'.
     A closed mission stops reporting by design, so its series are never stale.
     """
-    ref = "current_date" if reference == "today" else "(SELECT max(period_end) FROM series)"
+    if reference not in REFERENCES:  # it picks the SQL text below, so only these two may pass
+        raise ValueError(f"cannot count age from {reference!r}; use one of {', '.join(REFERENCES)}")
+    ref = REFERENCES[reference]
     return store.read_df(db, f"""
         WITH last AS (SELECT mission, indicator, arg_max(period, period_end) AS latest_period,
                              arg_max(period_type, period_end) AS period_type, max(period_end) AS latest_end
