@@ -86,6 +86,18 @@ def failure(err: Exception, where: str) -> dbc.Alert:
     return alert(FAILED.format(incident=incidents.record(log, where, err)), alert_id="incident")
 
 
+def store_problem() -> dbc.Alert | None:
+    """An alert if the store cannot be used now (missing, locked, damaged), for a page that reads it only
+    later, on request; None if it can."""
+    try:
+        path = db()
+        store.require(path)
+        version(path)
+    except Exception as err:
+        return failure(err, "store check")
+    return None
+
+
 def guarded(view: Callable) -> Callable:
     """Show a failure as an alert in place of the view (see failure()), never a traceback."""
     @functools.wraps(view)
