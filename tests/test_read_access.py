@@ -23,8 +23,8 @@ REACHING_OUT = [
     "SELECT * FROM read_csv('/etc/os-release')",
     "SELECT * FROM glob('/etc/*')",
     "SELECT * FROM 'https://example.org/data.csv'",
-    "COPY (SELECT 1) TO '/tmp/peacepulse-should-not-exist.csv'",
-    "ATTACH '/tmp/peacepulse-should-not-exist.duckdb' AS other",
+    "COPY (SELECT 1) TO '{tmp}/written.csv'",
+    "ATTACH '{tmp}/other.duckdb' AS other",
     "LOAD httpfs",
 ]
 
@@ -36,11 +36,11 @@ def within_app() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("sql", REACHING_OUT)
-def test_acc001_the_dashboards_reads_reach_no_file(demo_db, within_app, monkeypatch, sql) -> None:
+def test_acc001_the_dashboards_reads_reach_no_file(demo_db, tmp_path, within_app, monkeypatch, sql) -> None:
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_db))
     with pytest.raises(store.QueryError, match="Permission Error: .*disabled"):
-        data.load(store.read_df, sql)
-    assert not Path("/tmp/peacepulse-should-not-exist.csv").exists()
+        data.load(store.read_df, sql.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_acc002_the_store_itself_is_read_as_ever(demo_db, within_app, monkeypatch) -> None:
