@@ -17,10 +17,15 @@ from werkzeug.exceptions import HTTPException
 from dashboard import data
 from peacepulse import incidents
 
-# Incidents go to stderr with their traceback: gunicorn's error log, or the terminal of `peacepulse serve`.
-# A server that configures logging itself (gunicorn --log-config) keeps its own handlers.
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 log = logging.getLogger(__name__)
+# Incidents and store problems go to stderr with their traceback: the terminal of `peacepulse serve`, or
+# gunicorn's (--capture-output puts them in its --error-logfile). Logging configured by whoever runs the
+# server (gunicorn --log-config, a root handler) is left to do the job instead.
+if not logging.getLogger("dashboard").hasHandlers():
+    _stderr = logging.StreamHandler()
+    _stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("dashboard").addHandler(_stderr)
+    logging.getLogger("dashboard").setLevel(logging.INFO)
 
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),

@@ -5,8 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +24,7 @@ from conftest import held_open
 from dashboard import data
 from dashboard.app import app
 from dashboard.pages import upload
+from dashboard.screenshots import free_port
 from peacepulse import store
 
 PAGES = [("/", {}), ("/missions", {}), ("/mission", {"code": "UNMISS"}), ("/themes", {}), ("/theme", {"n": "5"}),
@@ -190,3 +196,45 @@ def test_err010_a_request_dash_cannot_take_is_an_incident_not_a_traceback(caplog
     found = INCIDENT.search(text)
     assert response.status_code == 500 and found and "Traceback" not in text and "KeyError" not in text
     assert found.group(1) in caplog.text and "KeyError" in caplog.text
+
+
+def test_err011_peacepulse_serve_logs_an_incident_with_its_traceback(broken, tmp_path) -> None:
+    """`peacepulse serve` runs Flask's own server: a failing page's incident reaches its stderr, id and traceback."""
+    port, log = free_port(), tmp_path / "serve.log"
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root), os.environ.get("PYTHONPATH", "")]),
+           "TMPDIR": str(tmp_path)}
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "peacepulse.cli", "serve", "--port", str(port),
+                                   "--db", str(broken)], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_for(url, server)
+        request = urllib.request.Request(url + "/_dash-update-component", method="POST",
+                                         headers={"Content-Type": "application/json"}, data=json.dumps({
+            "output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/themes"},
+                       {"id": "_pages_location", "property": "search", "value": ""}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}).encode())
+        page = urllib.request.urlopen(request, timeout=30).read().decode()
+    finally:
+        server.terminate()
+        server.wait(10)
+    found = INCIDENT.search(page)
+    assert found and _private(page, broken) == []
+    text = log.read_text()
+    at = text.index(f"Incident {found.group(1)} in dashboard.pages.themes.layout")
+    assert "Traceback (most recent call last)" in text[at:] and "CatalogException" in text[at:]
+
+
+def _wait_for(url: str, server: subprocess.Popen) -> None:
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            return
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.3)
+    raise RuntimeError("the dashboard did not start")
