@@ -94,11 +94,15 @@ def test_a_query_that_cannot_run_exits_1_with_duckdbs_message(cli_db):
     assert out.stderr.startswith("peacepulse: the query could not run: Catalog Error: Table with name nosuchview")
     assert "Traceback" not in out.stderr and "incident" not in out.stderr
     assert run("sql", "SELEC 1", db=cli_db).returncode == 1
+    converted = run("sql", "SELECT 'abc'::INTEGER", db=cli_db)
+    assert converted.returncode == 1 and "Conversion Error" in converted.stderr
+    blocks = run("sql", "SELECT * FROM blocks", db=cli_db)  # a name with 'lock' in it is no lock
+    assert blocks.returncode == 1 and "in use" not in blocks.stderr
 
 
 def test_sql_is_read_only(cli_db):
     out = run("sql", "DELETE FROM mission", db=cli_db)
-    assert out.returncode == 3 and "read-only" in out.stderr
+    assert out.returncode == 1 and "the query could not run" in out.stderr and "read-only" in out.stderr
     assert run("sql", "SELECT count(*) FROM missions", "--csv", db=cli_db).stdout.split()[1] != "0"
 
 

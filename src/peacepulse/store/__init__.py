@@ -35,14 +35,16 @@ class StoreError(Exception):
 
 
 class QueryError(Exception):
-    """A query that cannot run as written (unknown view or column, bad syntax, a file it may not read):
-    not the store's fault."""
+    """A query that cannot run as written (unknown view or column, bad syntax, a value that does not
+    convert, a write or a file its connection does not allow): not the store's fault."""
 
 
-# DuckDB's errors for a query that is wrong in itself, whatever the state of the store. A permission
-# error is a query reaching for a file or extension on a connection that allows none.
-_QUERY_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException,
-                 duckdb.PermissionException)
+# DuckDB's errors that say the store's file itself is unusable (unreadable, corrupt, or a database DuckDB
+# gave up on). Any other error of a query is the query's own: it is wrong as written (unknown view, bad
+# syntax, a value that does not convert), asks for what its connection does not allow (a write on a
+# read-only connection, a file when external access is off), or meets a rule of the schema.
+_STORE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.FatalException,
+                 duckdb.SerializationException)
 
 IN_USE = ("The store is in use by another program (a DuckDB client, DBeaver, or another PeacePulse process "
           "writing). Close it and try again.")
@@ -63,21 +65,26 @@ def _busy(err: duckdb.Error) -> bool:
     """Another connection has the file: another process's lock, or, within this process (a threaded
     server), a connection opened another way (read-write for an upload, read-only for a page)."""
     text = str(err).lower()
-    return "lock" in text or (isinstance(err, duckdb.ConnectionException) and "different configuration" in text)
+    return _locked(err) or (isinstance(err, duckdb.ConnectionException) and "different configuration" in text)
+
+
+def _locked(err: duckdb.Error) -> bool:
+    """Another process holds the file ('Could not set lock on file ...')."""
+    return isinstance(err, duckdb.IOException) and "lock" in str(err).lower()
 
 
 def _explain(db: Path, err: duckdb.Error) -> StoreError | QueryError:
     text = str(err)
-    if isinstance(err, _QUERY_ERRORS):
-        return QueryError(text.strip())
-    if "lock" in text.lower():
+    if _locked(err):
         return StoreError(f"The store {db} is in use by another program (a DuckDB client, DBeaver, "
                           "or another PeacePulse process writing). Close it and try again.", IN_USE)
     if _busy(err):
         return StoreError(f"The store {db} is busy: this process is writing to it. Try again in a moment.", BUSY)
     if isinstance(err, duckdb.IOException):
         return StoreError(f"Cannot open the store {db}: {text.splitlines()[0]}", UNREADABLE)
-    return StoreError(f"The store {db} reported an error: {text.splitlines()[0]}", FAILING)
+    if isinstance(err, _STORE_ERRORS):
+        return StoreError(f"The store {db} reported an error: {text.splitlines()[0]}", FAILING)
+    return QueryError(text.strip())
 
 
 def require(db: Path) -> None:
