@@ -4,12 +4,14 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 import flask_bootstrap
+import plotly
 from dash import dcc, html
 from flask import request, send_from_directory
 from werkzeug.exceptions import HTTPException
@@ -52,11 +54,17 @@ data.cache.init_app(server)
 
 @server.errorhandler(Exception)
 def _failed(err: Exception):
-    """Anything Dash's callbacks do not catch: a short page naming the incident, not Flask's error page."""
+    """Anything Dash's callback handling does not catch (a request it cannot take, an output it cannot send):
+    the incident's message in the page's message area, or as a short page, never Flask's error page."""
     if isinstance(err, HTTPException):
         return err
     incident = incidents.record(log, f"request {request.method} {request.path}", err)
-    return data.FAILED.format(incident=incident), 500, {"Content-Type": "text/plain; charset=utf-8"}
+    message = data.FAILED.format(incident=incident)
+    if request.path.endswith("/_dash-update-component"):  # the answer a callback gives, with no output changed
+        side = {data.MESSAGES: {"children": data.alert(message, alert_id="incident").to_plotly_json()}}
+        return json.dumps({"multi": True, "response": {}, "sideUpdate": side}, cls=plotly.utils.PlotlyJSONEncoder), \
+            200, {"Content-Type": "application/json"}
+    return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def shell() -> html.Div:

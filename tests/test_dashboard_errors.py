@@ -193,8 +193,9 @@ def test_err010_a_request_dash_cannot_take_is_an_incident_not_a_traceback(caplog
     with app.server.test_client() as client, caplog.at_level(logging.ERROR):
         response = client.post("/_dash-update-component", json={})
     text = response.get_data(as_text=True)
-    found = INCIDENT.search(text)
-    assert response.status_code == 500 and found and "Traceback" not in text and "KeyError" not in text
+    found = INCIDENT.search(_json(response.get_json()["sideUpdate"][data.MESSAGES]))
+    assert response.status_code == 200 and found and "Traceback" not in text and "KeyError" not in text
+    assert response.get_json()["response"] == {}
     assert found.group(1) in caplog.text and "KeyError" in caplog.text
 
 
