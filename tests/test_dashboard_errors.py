@@ -31,7 +31,7 @@ PAGES = [("/", {}), ("/missions", {}), ("/mission", {"code": "UNMISS"}), ("/them
          ("/indicator", {"code": "FAT_MALICIOUS"}), ("/quality", {}), ("/upload", {})]
 INCIDENT = re.compile(r"Something went wrong on the server while preparing this view\. Incident ([0-9a-f]{8}) "
                       r"has been logged; quote it when you report the problem\.")
-CSV = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2031,1\n"
+CSV = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2041,1\n"
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_err004_the_upload_names_store_problems_without_the_path(demo_copy, tmp_
     with held_open(demo_copy):
         result, *_ = upload.commit(1, ready)
     assert store.IN_USE in _json(result) and _private(_json(result), demo_copy) == []
-    assert store.read_df(demo_copy, "SELECT count(*) AS n FROM observations WHERE period = '2031'")["n"][0] == 0
+    assert store.read_df(demo_copy, "SELECT count(*) AS n FROM observations WHERE period = '2041'")["n"][0] == 0
     done, *_ = upload.commit(1, ready)  # the same file goes in once the store is free
     assert "Written: 1 new" in _json(done)
 

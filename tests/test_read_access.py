@@ -78,18 +78,19 @@ def test_acc005_pages_dry_runs_and_commits_follow_each_other_in_one_process(demo
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, db)
     monkeypatch.setenv("PEACEPULSE_DB", str(db))
-    assert "Something went wrong" not in _page("/indicator", code="FAT_MALICIOUS", mission="UNMISS")
-    csv = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2031,1\nUNMISS,FAT_MALICIOUS,2032,2\n"
+    before = _page("/indicator", code="FAT_MALICIOUS", mission="UNMISS")
+    assert "Something went wrong" not in before and "2044" not in before
+    csv = b"mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2043,1\nUNMISS,FAT_MALICIOUS,2044,2\n"
     report, pending, disabled, *_ = upload.dry_run(_contents(csv), "", "two.csv")  # right after a page read
     assert "Would write: 2 new" in _shown(report) and not disabled
     assert "Something went wrong" not in _page("/")
     done, *_ = upload.commit(1, pending)
     assert "Written: 2 new" in _shown(done)
-    assert "2032" in _page("/indicator", code="FAT_MALICIOUS", mission="UNMISS")
+    assert "2044" in _page("/indicator", code="FAT_MALICIOUS", mission="UNMISS")
     again, *_ = upload.dry_run(_contents(csv), "", "two.csv")
     assert "Nothing to change" in _shown(again)
     # The same reader, fed a file with blank lines, takes Python's careful path.
-    gappy, *_ = upload.dry_run(_contents(csv.replace(b"\nUNMISS,FAT_MALICIOUS,2032", b"\n\nUNMISS,FAT_MALICIOUS,2033")),
+    gappy, *_ = upload.dry_run(_contents(csv.replace(b"\nUNMISS,FAT_MALICIOUS,2044", b"\n\nUNMISS,FAT_MALICIOUS,2045")),
                                "", "gappy.csv")
     assert "Would write: 1 new" in _shown(gappy)
 
