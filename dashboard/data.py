@@ -29,6 +29,7 @@ cache = Cache(config={"CACHE_TYPE": "FileSystemCache", "CACHE_THRESHOLD": 500,
 # that finds it in the server log.
 FAILED = ("Something went wrong on the server while preparing this view. Incident {incident} has been logged; "
           "quote it when you report the problem.")
+MESSAGES = "app-messages"  # the shell's area for alerts from callbacks
 # Entries depend on the code that made them as much as on the data: an upgrade must not serve old ones.
 CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
                                for m in (queries, quality, figures, trends))).hexdigest()[:16]
@@ -130,6 +131,3 @@ def callback_failed(err: Exception) -> None:
     named = ", ".join(f"{o.get('id')}.{o.get('property')}" for o in outputs if isinstance(o, dict))
     where = f"callback for {named or 'no output'} (triggered by {dash.ctx.triggered_id})"
     dash.set_props(MESSAGES, {"children": failure(err, where)})
-
-
-MESSAGES = "app-messages"  # the shell's area for alerts from callbacks
