@@ -4,15 +4,30 @@
 """
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 import flask_bootstrap
+import plotly
 from dash import dcc, html
-from flask import send_from_directory
+from flask import request, send_from_directory
+from werkzeug.exceptions import HTTPException
 
 from dashboard import data
+from peacepulse import incidents
+
+log = logging.getLogger(__name__)
+# Incidents and store problems go to stderr with their traceback: the terminal of `peacepulse serve`, or
+# gunicorn's (--capture-output puts them in its --error-logfile). Logging configured by whoever runs the
+# server (gunicorn --log-config, a root handler) is left to do the job instead.
+if not logging.getLogger("dashboard").hasHandlers():
+    _stderr = logging.StreamHandler()
+    _stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("dashboard").addHandler(_stderr)
+    logging.getLogger("dashboard").setLevel(logging.INFO)
 
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
@@ -26,11 +41,30 @@ BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 # Named after the package so the pages import as dashboard.pages.<name>, not as a top-level `pages`.
 app = dash.Dash("dashboard", use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
                 external_stylesheets=[BOOTSTRAP_URL],
-                title="PeacePulse", suppress_callback_exceptions=True, update_title=None)
+                title="PeacePulse", suppress_callback_exceptions=True, update_title=None,
+                on_error=data.callback_failed)
 server = app.server
+for _page in dash.page_registry.values():  # every page, whether or not its module guards its layout
+    if callable(_page["layout"]):
+        _page["layout"] = data.page(_page["layout"])
 server.add_url_rule(BOOTSTRAP_URL, "bootstrap_css",
                     lambda: send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400))
 data.cache.init_app(server)
+
+
+@server.errorhandler(Exception)
+def _failed(err: Exception):
+    """Anything Dash's callback handling does not catch (a request it cannot take, an output it cannot send):
+    the incident's message in the page's message area, or as a short page, never Flask's error page."""
+    if isinstance(err, HTTPException):
+        return err
+    incident = incidents.record(log, f"request {request.method} {request.path}", err)
+    message = data.FAILED.format(incident=incident)
+    if request.path.endswith("/_dash-update-component"):  # the answer a callback gives, with no output changed
+        side = {data.MESSAGES: {"children": data.alert(message, alert_id="incident").to_plotly_json()}}
+        return json.dumps({"multi": True, "response": {}, "sideUpdate": side}, cls=plotly.utils.PlotlyJSONEncoder), \
+            200, {"Content-Type": "application/json"}
+    return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def shell() -> html.Div:
@@ -48,13 +82,16 @@ def shell() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         navbar,
-        dbc.Container(dash.page_container, fluid=True, id="main"),
+        dbc.Container([html.Div(id=data.MESSAGES), dash.page_container], fluid=True, id="main"),
         footer,
     ])
 
 
 app.layout = shell
 
+# An alert from a failed callback belongs to the page it happened on.
+app.clientside_callback("() => null", dash.Output(data.MESSAGES, "children"), dash.Input("url", "pathname"),
+                        prevent_initial_call=True)
 # Opening and closing the folded menu needs no server round trip.
 app.clientside_callback("(n, open) => n ? !open : open", dash.Output("nav-links", "is_open"),
                         dash.Input("nav-toggler", "n_clicks"), dash.State("nav-links", "is_open"))

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash.exceptions import PreventUpdate
 from flask import g, has_app_context
 from flask_caching import Cache
 
-from peacepulse import figures, store
+from peacepulse import figures, incidents, store
 from peacepulse.figures import trends
 from peacepulse.reads import quality, queries
 
@@ -24,7 +25,11 @@ log = logging.getLogger(__name__)
 cache = Cache(config={"CACHE_TYPE": "FileSystemCache", "CACHE_THRESHOLD": 500,
                       "CACHE_DIR": str(Path(tempfile.gettempdir()) / "peacepulse-cache"),
                       "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
-FAILED = "This view could not be prepared. The server log has the details."
+# What a user sees of an unexpected error: never its text, which may name files or code, only an id
+# that finds it in the server log.
+FAILED = ("Something went wrong on the server while preparing this view. Incident {incident} has been logged; "
+          "quote it when you report the problem.")
+MESSAGES = "app-messages"  # the shell's area for alerts from callbacks
 # Entries depend on the code that made them as much as on the data: an upgrade must not serve old ones.
 CODE = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
                                for m in (queries, quality, figures, trends))).hexdigest()[:16]
@@ -69,21 +74,60 @@ def figure(name: str, build: Callable[[], go.Figure], *key: object) -> dict:
     return _cached(("figure", name, key), lambda: build().to_dict())
 
 
-def alert(message: str, color: str = "danger") -> dbc.Alert:
-    return dbc.Alert(message, color=color, className="my-3")
+def alert(message: str, color: str = "danger", alert_id: str | None = None) -> dbc.Alert:
+    return dbc.Alert(message, color=color, className="my-3", **({"id": alert_id} if alert_id else {}))
+
+
+def failure(err: Exception, where: str) -> dbc.Alert:
+    """The alert for an error in place of a view: a store problem in words without the store's path,
+    anything else as an incident logged with its traceback."""
+    if isinstance(err, store.StoreError):
+        log.warning("%s: %s", where, err)  # the server's log may name the path; the browser never sees it
+        return alert(err.public, alert_id="store-problem")
+    return alert(FAILED.format(incident=incidents.record(log, where, err)), alert_id="incident")
+
+
+def store_problem() -> dbc.Alert | None:
+    """An alert if the store cannot be used now (missing, locked, damaged), for a page that reads it only
+    later, on request; None if it can."""
+    try:
+        path = db()
+        store.require(path)
+        version(path)
+    except Exception as err:
+        return failure(err, "store check")
+    return None
 
 
 def guarded(view: Callable) -> Callable:
-    """Show a store problem (missing, locked) as an alert in place of the view, never a traceback."""
+    """Show a failure as an alert in place of the view (see failure()), never a traceback."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except PreventUpdate:
             raise
-        except store.StoreError as err:
-            return alert(str(err))
-        except Exception:
-            log.exception("view %s failed", view.__name__)
-            return alert(FAILED)
+        except Exception as err:
+            return failure(err, f"{view.__module__}.{view.__qualname__}")
     return wrapper
+
+
+def page(layout: Callable) -> Callable:
+    """A page layout that never raises, and that takes one value per query parameter: a URL that repeats
+    a parameter (?code=A&code=B) reaches the layout as its first value, not as a list."""
+    shown = guarded(layout)
+
+    @functools.wraps(layout)
+    def wrapper(**query):
+        return shown(**{k: v[0] if isinstance(v, list) and v else v for k, v in query.items()})
+    return wrapper
+
+
+def callback_failed(err: Exception) -> None:
+    """Dash calls this for any callback that raises: the alert goes to the shell's message area and the
+    callback's own outputs stay as they were."""
+    outputs = dash.ctx.outputs_list
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    named = ", ".join(f"{o.get('id')}.{o.get('property')}" for o in outputs if isinstance(o, dict))
+    where = f"callback for {named or 'no output'} (triggered by {dash.ctx.triggered_id})"
+    dash.set_props(MESSAGES, {"children": failure(err, where)})

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,18 @@ def problem_at(report: ingest.Report, line: int, column: str) -> str:
     rows = report.problems[(report.problems["line"] == line) & (report.problems["column"] == column)]
     assert len(rows) == 1, f"expected one problem at line {line}, {column}; got\n{report.problems}"
     return rows.iloc[0]["problem"]
+
+
+@contextmanager
+def held_open(db: Path, read_only: bool = False) -> Iterator[None]:
+    """Another program (a DuckDB client, DBeaver) holding the store open until the block ends."""
+    code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == 'ro'); "
+            "print('open', flush=True); sys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(db), "ro" if read_only else "rw"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open", "the other program could not open the store"
+        yield
+    finally:
+        holder.stdin.close()
+        holder.wait(30)

@@ -2,6 +2,7 @@
 import csv
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -11,9 +12,10 @@ import pytest
 from conftest import FIXTURES
 
 
-def run(*args, db=None, cwd=None):
+def run(*args, db=None, cwd=None, env=None):
     command = [sys.executable, "-m", "peacepulse.cli", *args] + (["--db", str(db)] if db else [])
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
@@ -77,6 +79,7 @@ def test_locked_store_is_explained(cli_db):
         holder.close()
     assert out.returncode == 3
     assert "is in use by another program" in out.stderr and "Traceback" not in out.stderr
+    assert str(cli_db) in out.stderr  # at a terminal the path helps
 
 
 def test_missing_store_is_explained(tmp_path):
@@ -89,13 +92,17 @@ def test_a_query_that_cannot_run_exits_1_with_duckdbs_message(cli_db):
     out = run("sql", "SELECT * FROM nosuchview", db=cli_db)
     assert out.returncode == 1
     assert out.stderr.startswith("peacepulse: the query could not run: Catalog Error: Table with name nosuchview")
-    assert "Traceback" not in out.stderr
+    assert "Traceback" not in out.stderr and "incident" not in out.stderr
     assert run("sql", "SELEC 1", db=cli_db).returncode == 1
+    converted = run("sql", "SELECT 'abc'::INTEGER", db=cli_db)
+    assert converted.returncode == 1 and "Conversion Error" in converted.stderr
+    blocks = run("sql", "SELECT * FROM blocks", db=cli_db)  # a name with 'lock' in it is no lock
+    assert blocks.returncode == 1 and "in use" not in blocks.stderr
 
 
 def test_sql_is_read_only(cli_db):
     out = run("sql", "DELETE FROM mission", db=cli_db)
-    assert out.returncode == 3 and "read-only" in out.stderr
+    assert out.returncode == 1 and "the query could not run" in out.stderr and "read-only" in out.stderr
     assert run("sql", "SELECT count(*) FROM missions", "--csv", db=cli_db).stdout.split()[1] != "0"
 
 
@@ -118,3 +125,61 @@ def test_progress_is_shown_in_a_terminal_only(cli_db):
     assert "indicators-new.csv: checking 2 rows as indicators" in shown and "committing" in shown
     piped = run("ingest", str(FIXTURES / "observations-new.csv"), db=cli_db)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+INCIDENT = re.compile(r"^peacepulse: something went wrong inside PeacePulse \(incident ([0-9a-f]{8})\)\. "
+                      r"The details are in (.+); quote the incident when you report the problem\.$")
+
+
+@pytest.fixture
+def broken_db(cli_db):
+    """A store whose upload log view was dropped: PeacePulse's own query on it fails."""
+    with duckdb.connect(str(cli_db)) as con:
+        con.execute("DROP VIEW batches")
+    return cli_db
+
+
+def test_an_unexpected_error_is_an_incident_with_its_traceback_in_the_log(broken_db, tmp_path):
+    log = tmp_path / "logs" / "incidents.log"
+    out = run("status", db=broken_db, env={"PEACEPULSE_INCIDENT_LOG": str(log)})
+    assert out.returncode == 4 and "Traceback" not in out.stderr
+    found = INCIDENT.match(out.stderr.strip())
+    assert found and found.group(2) == str(log), out.stderr
+    text = log.read_text()
+    assert text.startswith(f"--- Incident {found.group(1)} in peacepulse status at ")
+    assert "Traceback (most recent call last)" in text and "CatalogException" in text
+    again = run("status", db=broken_db, env={"PEACEPULSE_INCIDENT_LOG": str(log)})
+    assert INCIDENT.match(again.stderr.strip()).group(1) in log.read_text() and text in log.read_text()
+
+
+def test_a_command_that_works_logs_no_incident(cli_db, tmp_path):
+    log = tmp_path / "incidents.log"
+    out = run("status", db=cli_db, env={"PEACEPULSE_INCIDENT_LOG": str(log)})
+    assert out.returncode == 0 and out.stderr == "" and not log.exists()
+
+
+def test_the_traceback_goes_to_stderr_only_when_asked(broken_db, tmp_path):
+    out = run("status", db=broken_db, env={"PEACEPULSE_INCIDENT_LOG": str(tmp_path / "i.log"), "PEACEPULSE_DEBUG": "1"})
+    assert out.returncode == 4 and "Traceback (most recent call last)" in out.stderr
+    assert "something went wrong inside PeacePulse (incident " in out.stderr
+
+
+def test_an_incident_log_that_cannot_be_written_is_said_so(broken_db, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    out = run("status", db=broken_db, env={"PEACEPULSE_INCIDENT_LOG": str(blocker / "incidents.log")})
+    assert out.returncode == 4 and "Traceback" not in out.stderr
+    assert "The details could not be written to" in out.stderr and "PEACEPULSE_DEBUG=1" in out.stderr
+
+
+def test_export_refuses_a_view_it_does_not_publish(cli_db, tmp_path):
+    out = run("export", "--out", str(tmp_path / "out"), "themes", "nosuchview", db=cli_db)
+    assert out.returncode == 2 and "unknown view 'nosuchview'; choose from themes, missions" in out.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_sql_may_read_the_analysts_own_files(cli_db, tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("code\nUNMISS\nNOPE\n")
+    out = run("sql", f"SELECT m.code FROM read_csv('{mine}') m JOIN missions USING (code)", "--csv", db=cli_db)
+    assert out.returncode == 0 and out.stdout.split() == ["code", "UNMISS"]

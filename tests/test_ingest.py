@@ -1,6 +1,5 @@
 """The upload life cycle: new codes, no-op re-uploads, revisions, dry runs, one transaction."""
-import duckdb
-from conftest import FIXTURES, upload
+from conftest import FIXTURES, held_open, upload
 
 from peacepulse import ingest, store
 
@@ -107,11 +106,8 @@ def test_missing_store_is_a_clear_error(tmp_path):
 
 
 def test_checking_one_file_works_while_an_analyst_reads_the_store(db):
-    analyst = duckdb.connect(str(db), read_only=True)  # e.g. DBeaver or the duckdb CLI with -readonly
-    try:
+    with held_open(db, read_only=True):  # e.g. DBeaver or the duckdb CLI with -readonly
         dry = upload(db, "indicators-new.csv", commit=False)
-    finally:
-        analyst.close()
     assert (dry.ok, dry.new, dry.written) == (True, 2, False)
     assert dry.message == "Would write: 2 new, 0 revised, 0 unchanged (indicators)."
 

@@ -1,6 +1,7 @@
 """Read-side queries against a tiny store whose every value is known."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -241,3 +242,41 @@ def test_qry015_real_data_only_leaves_out_every_synthetic_series(db: Path) -> No
     assert not ranked.empty and not ranked["synthetic"].any()
     assert queries.theme_index(db, real_only=True)["missions_with_data"].sum() \
         < queries.theme_index(db)["missions_with_data"].sum()
+
+
+CRAFTED = "sex) from read_text('/etc/os-release') --"
+
+
+def test_qry017_every_argument_that_names_sql_is_checked_against_a_fixed_set(db: Path, tmp_path: Path) -> None:
+    from peacepulse.reads import exporting
+    refused = {
+        "filters_sql": lambda: queries.filters_sql({CRAFTED: "x"}),
+        "breakdown": lambda: queries.breakdown(db, "CIV_CASUALTIES", CRAFTED),
+        "export (view)": lambda: exporting.export(db, tmp_path / "out", "csv", [CRAFTED]),
+        "export (format)": lambda: exporting.export(db, tmp_path / "out", CRAFTED, ["themes"]),
+    }
+    for name, call in refused.items():
+        with pytest.raises(ValueError, match=re.escape(repr(CRAFTED))):
+            call()
+        assert not (tmp_path / "out").exists(), name
+    # and the values of the fixed sets pass
+    assert queries.filters_sql({"p.mission": "UNMISS"}) == (" WHERE p.mission = ?", ["UNMISS"])
+    assert set(queries.breakdown(db, "CIV_CASUALTIES", "sex")["sex"]) == {"female", "male"}
+    assert [p.name for p in exporting.export(db, tmp_path / "out", "parquet", ["themes"])] == ["themes.parquet"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda db, v: queries.missions(db, v), lambda db, v: queries.mission_index(db, v),
+    lambda db, v: queries.indicators(db, v), lambda db, v: queries.headline(db, v).to_frame().T.query("data_points > 0"),
+    lambda db, v: queries.scorecard(db, v), lambda db, v: queries.mission_status(db, v),
+    lambda db, v: queries.mission_indicators(db, v).dropna(subset=["n_points"]),
+    lambda db, v: queries.series(db, v, v), lambda db, v: queries.targets(db, v, [v]),
+    lambda db, v: queries.progress(db, v, v), lambda db, v: queries.breakdown(db, v, "sex", v),
+    lambda db, v: queries.observations(db, v, v), lambda db, v: queries.revisions(db, v, v),
+    lambda db, v: queries.ranking(db, 1, [v]), lambda db, v: quality.coverage(db, [v]),
+], ids=["missions", "mission_index", "indicators", "headline", "scorecard", "mission_status", "mission_indicators",
+        "series", "targets", "progress", "breakdown", "observations", "revisions", "ranking", "coverage"])
+def test_qry018_a_crafted_value_is_only_ever_a_value(db: Path, call) -> None:
+    """Codes and kinds are bound parameters: a crafted one matches nothing and reads nothing."""
+    assert call(db, CRAFTED).empty
+    assert queries.breakdown_dims(db, CRAFTED, CRAFTED) == [] and queries.year_bounds(db, CRAFTED) is None

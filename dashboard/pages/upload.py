@@ -15,7 +15,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
-from dashboard.data import alert, db, guarded
+from dashboard.data import alert, db, guarded, store_problem
 from peacepulse import ingest
 from peacepulse.ingest import problems
 from peacepulse.kinds import KINDS
@@ -34,6 +34,7 @@ def layout(**_) -> html.Div:
     return html.Div([
         ui.page_title("Upload data", "upl-heading", "Observations, targets, indicators or missions as CSV "
                       "or .xlsx. You see what would change before anything is written."),
+        store_problem(),
         dcc.Upload(id="upl-file", max_size=-1, multiple=False, className="border border-2 rounded p-4 "
                    "text-center bg-light mb-3", children=html.Div([
                        "Drag and drop a file here, or ", html.A("choose a file", href="#"),

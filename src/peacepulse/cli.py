@@ -1,7 +1,7 @@
 """The `peacepulse` command: a thin shell over the core functions.
 
-Exit codes: 0 done, 1 validation problems (nothing written) or a query that cannot run, 2 usage error,
-3 the store could not be used (missing, locked, damaged).
+Exit codes: 0 done, 1 validation problems (nothing written) or a `sql` query that cannot run, 2 usage error,
+3 the store could not be used (missing, locked, damaged), 4 an unexpected error, logged as an incident.
 """
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import errno
 import os
 import socket
 import sys
+import traceback
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, demo, ingest, seeds, store
+from . import __version__, demo, incidents, ingest, seeds, store
 from .ingest import Report, problems
 from .kinds import KINDS
 from .kinds.cells import DECIMALS
@@ -162,7 +163,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    frame = store.read_df(args.db, args.query)
+    frame = store.read_df(args.db, args.query, external=True)  # the analyst's own query may read files
     print(frame.to_csv(index=False) if args.csv else frame.to_string(index=False, max_rows=200))
     return 0
 
@@ -176,6 +177,13 @@ def cmd_export(args) -> int:
 def cmd_status(args) -> int:
     print(exporting.status_text(args.db))
     return 0
+
+
+def _view(name: str) -> str:
+    """A public view's name; argparse's choices refuse an empty list of them (Python 3.11)."""
+    if name not in exporting.PUBLIC_VIEWS:
+        raise argparse.ArgumentTypeError(f"unknown view '{name}'; choose from {', '.join(exporting.PUBLIC_VIEWS)}")
+    return name
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -223,10 +231,26 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", parents=[common], help="export the public views to CSV or Parquet")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
     p.add_argument("--out", default="export", help="folder to write into (default: export/)")
-    p.add_argument("views", nargs="*", help="views to export (default: all public views)")
+    p.add_argument("views", nargs="*", type=_view, metavar="VIEW",
+                   help=f"views to export (default: all): {', '.join(exporting.PUBLIC_VIEWS)}")
     p.set_defaults(run=cmd_export)
     sub.add_parser("status", parents=[common], help="row counts and the latest uploads").set_defaults(run=cmd_status)
     return parser
+
+
+def _incident(command: str, err: BaseException) -> int:
+    """The last line of defence: the traceback goes to the incident log, the user gets its id."""
+    incident, path = incidents.new_id(), incidents.log_file()
+    try:
+        incidents.append(path, incident, f"peacepulse {command}", err)
+        where = f"The details are in {path}"
+    except OSError:
+        where = f"The details could not be written to {path}; run again with PEACEPULSE_DEBUG=1 to see them"
+    if os.environ.get("PEACEPULSE_DEBUG"):
+        traceback.print_exception(err, file=sys.stderr)
+    print(f"peacepulse: something went wrong inside PeacePulse (incident {incident}). {where}; "
+          "quote the incident when you report the problem.", file=sys.stderr)
+    return 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,16 +266,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peacepulse: {err}", file=sys.stderr)
         return 3
     except store.QueryError as err:
+        if args.command != "sql":  # PeacePulse's own query failed: a fault in PeacePulse, not the user's
+            return _incident(args.command, err)
         print(f"peacepulse: the query could not run: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("peacepulse: interrupted; nothing more was written.", file=sys.stderr)
         return 130
-    except Exception as err:  # the last line of defence: no traceback reaches the user
-        if os.environ.get("PEACEPULSE_DEBUG"):
-            raise
-        print(f"peacepulse: unexpected error: {err}. Set PEACEPULSE_DEBUG=1 for details.", file=sys.stderr)
-        return 4
+    except Exception as err:
+        return _incident(args.command, err)
 
 
 if __name__ == "__main__":

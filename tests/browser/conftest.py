@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:HTTPResponse.getheader:DeprecationWarning")
 
 
-@pytest.fixture(scope="session")
-def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def dashboard_server(db: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+    """The dashboard under gunicorn (two workers) on the store `db`; its URL and the server's log file."""
     port = free_port()
     paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PEACEPULSE_DB": str(demo_db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
-           "TMPDIR": str(tmp_path_factory.mktemp("cache"))}  # a cache of its own for this store
-    log = (tmp_path_factory.mktemp("server") / "gunicorn.log").open("w")
+    env = {**os.environ, "PEACEPULSE_DB": str(db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+           "TMPDIR": str(folder)}  # a cache of its own for this store
+    path = folder / "gunicorn.log"
+    log = path.open("w")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60",
                              "--bind", f"127.0.0.1:{port}", "dashboard.app:server"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -44,10 +47,18 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 proc.kill()
                 raise RuntimeError(f"the dashboard did not start; see {log.name}") from None
             time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+    try:
+        yield url, path
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with dashboard_server(demo_db, tmp_path_factory.mktemp("server")) as (url, _):
+        yield url
 
 
 class Browser:

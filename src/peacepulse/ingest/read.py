@@ -130,16 +130,26 @@ def _strictly(con, number: int, data: bytes, sep: str, names: list[str], header_
 
 
 def _fast(con, number: int, data: bytes, sep: str, names: list[str], header_line: int) -> None:
-    """DuckDB's reader, for a file whose records follow each other without blank lines."""
+    """DuckDB's reader, for a file whose records follow each other without blank lines.
+
+    The store's connection may read no file (``enable_external_access`` is off), so the reader runs in
+    a scratch database in memory and streams its rows across as Arrow batches, in file order."""
     handle, path = tempfile.mkstemp(suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names))) + "}"
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE upload_cells_{number} AS SELECT * FROM read_csv(?,
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        with duckdb.connect(config={"memory_limit": limit}) as scratch:
+            rows = scratch.sql(f"""SELECT * FROM read_csv(?,
                         delim = ?, quote = '"', escape = '"', header = false, skip = {header_line},
                         columns = {columns}, auto_detect = false, strict_mode = true,
-                        null_padding = true, parallel = true)""", [path, sep])
+                        null_padding = true, parallel = true)""", params=[path, sep]).to_arrow_reader()
+            con.register("upload_stream", rows)
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE upload_cells_{number} AS SELECT * FROM upload_stream")
+            finally:
+                con.unregister("upload_stream")
     finally:
         os.unlink(path)
     # Outside a transaction the rows of a new table are numbered from 0, in file order.

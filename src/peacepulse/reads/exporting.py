@@ -7,20 +7,25 @@ from .. import store
 
 PUBLIC_VIEWS = ("themes", "missions", "indicators", "indicator_themes", "targets", "observations",
                 "observation_history", "series", "progress", "scorecard", "batches")
+FORMATS = {"csv": "(HEADER, DELIMITER ',')", "parquet": "(FORMAT parquet)"}
 
 
 def export(db: Path, out: Path, fmt: str = "csv", views: list[str] | None = None) -> list[Path]:
-    """Write each view to out/<view>.<fmt>; return the paths written."""
+    """Write each view to out/<view>.<fmt>; return the paths written.
+
+    View names and the format go into the SQL text, so only the public views and the two formats pass."""
     chosen = views or list(PUBLIC_VIEWS)
     unknown = [v for v in chosen if v not in PUBLIC_VIEWS]
     if unknown:
-        raise store.StoreError(f"Unknown view {', '.join(unknown)}; choose from {', '.join(PUBLIC_VIEWS)}.")
+        raise ValueError(f"Unknown view {', '.join(map(repr, unknown))}; choose from {', '.join(PUBLIC_VIEWS)}.")
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}; choose from {', '.join(FORMATS)}.")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with store.reading(db) as con:
+    with store.reading(db, external=True) as con:  # COPY writes files
         for view in chosen:
             path = out / f"{view}.{fmt}"
-            option = "(FORMAT parquet)" if fmt == "parquet" else "(HEADER, DELIMITER ',')"
+            option = FORMATS[fmt]
             target = path.as_posix().replace("'", "''")
             con.execute(f"COPY (SELECT * FROM {view}) TO '{target}' {option}").fetchall()
             written.append(path)

@@ -23,15 +23,37 @@ LOCK_WAIT = 3.0  # seconds to wait for another process to let go of the file
 
 
 class StoreError(Exception):
-    """A problem with the store, worded for the person at the keyboard."""
+    """A problem with the store, worded for the person at the keyboard.
+
+    ``str(err)`` names the store's path, which helps at a terminal; ``err.public`` says the same
+    without it, for a browser, which must never learn where the server keeps its files.
+    """
+
+    def __init__(self, message: str, public: str | None = None) -> None:
+        super().__init__(message)
+        self.public = public or message
 
 
 class QueryError(Exception):
-    """A query that cannot run as written (unknown view or column, bad syntax): not the store's fault."""
+    """A query that cannot run as written (unknown view or column, bad syntax, a value that does not
+    convert, a write or a file its connection does not allow): not the store's fault."""
 
 
-# DuckDB's errors for a query that is wrong in itself, whatever the state of the store.
-_QUERY_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
+# DuckDB's errors that say the store's file itself is unusable (unreadable, corrupt, or a database DuckDB
+# gave up on). Any other error of a query is the query's own: it is wrong as written (unknown view, bad
+# syntax, a value that does not convert), asks for what its connection does not allow (a write on a
+# read-only connection, a file when external access is off), or meets a rule of the schema.
+_STORE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.FatalException,
+                 duckdb.SerializationException)
+
+IN_USE = ("The store is in use by another program (a DuckDB client, DBeaver, or another PeacePulse process "
+          "writing). Close it and try again.")
+BUSY = "The store is busy: this server is writing an upload to it. Try again in a moment."
+MISSING = ("There is no store yet. Whoever runs this server can create one with `peacepulse init` "
+           "(or `peacepulse demo` for the demo data).")
+UNREADABLE = ("The store could not be opened: its file is damaged or cannot be read. "
+              "The server log has the details.")
+FAILING = "The store reported an error while reading it; it may be damaged. The server log has the details."
 
 
 def resolve_db(path: str | Path | None = None) -> Path:
@@ -39,48 +61,65 @@ def resolve_db(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("PEACEPULSE_DB") or DEFAULT_DB)
 
 
+def _busy(err: duckdb.Error) -> bool:
+    """Another connection has the file: another process's lock, or, within this process (a threaded
+    server), a connection opened another way (read-write for an upload, read-only for a page)."""
+    text = str(err).lower()
+    return _locked(err) or (isinstance(err, duckdb.ConnectionException) and "different configuration" in text)
+
+
+def _locked(err: duckdb.Error) -> bool:
+    """Another process holds the file ('Could not set lock on file ...')."""
+    return isinstance(err, duckdb.IOException) and "lock" in str(err).lower()
+
+
 def _explain(db: Path, err: duckdb.Error) -> StoreError | QueryError:
     text = str(err)
-    if isinstance(err, _QUERY_ERRORS):
-        return QueryError(text.strip())
-    if "lock" in text.lower():
-        return StoreError(
-            f"The store {db} is in use by another program (a DuckDB client, DBeaver, "
-            "or another PeacePulse process writing). Close it and try again."
-        )
+    if _locked(err):
+        return StoreError(f"The store {db} is in use by another program (a DuckDB client, DBeaver, "
+                          "or another PeacePulse process writing). Close it and try again.", IN_USE)
+    if _busy(err):
+        return StoreError(f"The store {db} is busy: this process is writing to it. Try again in a moment.", BUSY)
     if isinstance(err, duckdb.IOException):
-        return StoreError(f"Cannot open the store {db}: {text.splitlines()[0]}")
-    return StoreError(f"The store {db} reported an error: {text.splitlines()[0]}")
+        return StoreError(f"Cannot open the store {db}: {text.splitlines()[0]}", UNREADABLE)
+    if isinstance(err, _STORE_ERRORS):
+        return StoreError(f"The store {db} reported an error: {text.splitlines()[0]}", FAILING)
+    return QueryError(text.strip())
 
 
 def require(db: Path) -> None:
     """Refuse a store that does not exist yet; writing() would otherwise create an empty one."""
     if not db.exists():
-        raise StoreError(f"There is no store at {db}. Create one with `peacepulse init`.")
+        raise StoreError(f"There is no store at {db}. Create one with `peacepulse init`.", MISSING)
 
 
-def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect(db: Path, read_only: bool, external: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only:
         require(db)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
-    config = {} if read_only else {"storage_compatibility_version": COMPATIBILITY}
+    # No file, URL, extension or other database is reachable from a query unless the caller asks:
+    # the dashboard's queries and the uploads need none of them.
+    config: dict[str, object] = {} if external else {"enable_external_access": False}
+    if not read_only:
+        config["storage_compatibility_version"] = COMPATIBILITY
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         try:
             return duckdb.connect(str(db), read_only=read_only, config=config)
         except duckdb.Error as err:
-            # Another process's connection lasts milliseconds (a dashboard read, the end of
-            # an upload): wait for it briefly rather than fail at once.
-            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+            # Another connection lasts milliseconds (a dashboard read, the end of an upload):
+            # wait for it briefly rather than fail at once.
+            if not _busy(err) or time.monotonic() > deadline:
                 raise _explain(db, err) from err
             time.sleep(0.05)
 
 
 @contextmanager
-def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit."""
-    con = _connect(db, read_only=True)
+def reading(db: Path, external: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, closed on exit. Its queries reach nothing but the store unless
+    ``external`` (an analyst's own query at the command line, an export writing files)."""
+    con = _connect(db, read_only=True, external=external)
     try:
         yield con
     except duckdb.Error as err:
@@ -96,16 +135,20 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
 
     ``prepare`` runs on the connection before the transaction begins, for work that
     touches only temporary tables and may fail without harm (reading upload files).
+    Like a dashboard read, the connection reaches no file but the store.
     """
     con = _connect(db, read_only=False)
+    begun = False
     try:
         if prepare is not None:
             prepare(con)
         con.execute("BEGIN TRANSACTION")
+        begun = True
         yield con
         con.execute("COMMIT")
     except BaseException as err:
-        con.execute("ROLLBACK")
+        if begun:  # a failed prepare left no transaction to roll back, and ROLLBACK would hide its error
+            con.execute("ROLLBACK")
         if isinstance(err, duckdb.Error):
             raise _explain(db, err) from err
         raise
@@ -113,9 +156,9 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
         con.close()
 
 
-def read_df(db: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run one read-only query and return its rows."""
-    with reading(db) as con:
+def read_df(db: Path, sql: str, params: list | None = None, external: bool = False) -> pd.DataFrame:
+    """Run one read-only query and return its rows; see reading() for ``external``."""
+    with reading(db, external) as con:
         return con.execute(sql, params or []).fetchdf()
 
 
