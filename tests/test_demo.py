@@ -53,3 +53,15 @@ def test_demo_has_a_few_synthetic_assessments_per_active_mission(demo_db) -> Non
     assert bool(recs["s"].iloc[0]) and recs["late"].iloc[0] > 0
     differs = store.read_df(demo_db, "SELECT reason FROM assessments WHERE rating <> computed_status")
     assert differs["reason"].str.startswith("Synthetic demo").all()
+
+
+def test_no_signal_fires_on_synthetic_noise_alone(demo_db) -> None:
+    """Breaks are the rule that noise could set off: none on the demo's synthetic series."""
+    from peacepulse import store
+    from peacepulse.assess import signals
+    found = signals.find(demo_db)
+    synthetic = store.read_df(demo_db, "SELECT mission, indicator FROM progress WHERE synthetic")
+    breaks = found[found["rule"] == "break"].merge(synthetic, on=["mission", "indicator"])
+    assert breaks.empty
+    assert {"off_track_run", "stale", "recommendation_overdue"} <= set(found["rule"])
+    assert found["detail"].str.len().min() > 40  # every signal says why, with its figures
