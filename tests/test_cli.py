@@ -183,3 +183,14 @@ def test_sql_may_read_the_analysts_own_files(cli_db, tmp_path):
     mine.write_text("code\nUNMISS\nNOPE\n")
     out = run("sql", f"SELECT m.code FROM read_csv('{mine}') m JOIN missions USING (code)", "--csv", db=cli_db)
     assert out.returncode == 0 and out.stdout.split() == ["code", "UNMISS"]
+
+
+def test_signals_lists_each_missions_signals_and_their_figures(cli_db) -> None:
+    (cli_db.parent / "obs.csv").write_text("mission,indicator,period,value,source\nUNMISS,FAT_MALICIOUS,2019,3,test\n")
+    assert run("ingest", str(cli_db.parent / "obs.csv"), db=cli_db).returncode == 0
+    out = run("signals", "--mission", "UNMISS", db=cli_db)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("UNMISS: 1 signal\n") and "LOW     stale: FAT_MALICIOUS: the latest value is 2019" in out.stdout
+    csv = run("signals", "--csv", db=cli_db)
+    assert csv.stdout.splitlines()[0] == "mission,theme,indicator,rule,severity,detail,link,signal,fingerprint"
+    assert run("signals", "--mission", "MINUSCA", db=cli_db).stdout == "No signal needs a decision for MINUSCA.\n"

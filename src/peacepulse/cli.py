@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, demo, incidents, ingest, seeds, store
+from .assess import signals
 from .ingest import Report, problems
 from .kinds import KINDS
 from .kinds.cells import DECIMALS
@@ -168,6 +169,21 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_signals(args) -> int:
+    found = signals.find(args.db, mission=args.mission)
+    if args.csv:
+        print(found[signals.COLUMNS].to_csv(index=False), end="")
+        return 0
+    if found.empty:
+        print("No signal needs a decision" + (f" for {args.mission}." if args.mission else "."))
+        return 0
+    for mission, rows in found.groupby("mission", sort=True):
+        print(f"{mission}: {len(rows)} signal{'s' if len(rows) != 1 else ''}")
+        for r in rows.itertuples():
+            print(f"  {r.severity.upper():6}  {r.rule}: {r.detail}")
+    return 0
+
+
 def cmd_export(args) -> int:
     for path in exporting.export(args.db, Path(args.out), args.format, args.views or None):
         print(path)
@@ -228,6 +244,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.set_defaults(run=cmd_sql)
+    p = sub.add_parser("signals", parents=[common], help="what needs a decision now, per mission",
+                       description="Signals that need a decision, most severe first. The rules and their "
+                                   "thresholds: " + " ".join(f"{k}: {v}" for k, v in signals.RULES.items()))
+    p.add_argument("--mission", help="one mission's signals only")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of text")
+    p.set_defaults(run=cmd_signals)
     p = sub.add_parser("export", parents=[common], help="export the public views to CSV or Parquet")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
     p.add_argument("--out", default="export", help="folder to write into (default: export/)")
@@ -273,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("peacepulse: interrupted; nothing more was written.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (| head): not a fault, and nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:
         return _incident(args.command, err)
 

@@ -135,7 +135,7 @@ def stale(con) -> list[dict]:
                           FROM progress p JOIN missions m ON m.code = p.mission AND m.active
                           WHERE p.stale ORDER BY ALL""").fetchall()
     return [_row(m, int(t), i, "stale", f"{i}: the latest value is {p}, {d:,} days ago, longer than its reporting "
-                 "cycle allows.", (p, d // 30)) for m, t, i, p, d in rows]
+                 "cycle allows.", p) for m, t, i, p, d in rows]
 
 
 def assessments_overdue(con, today: date) -> list[dict]:
