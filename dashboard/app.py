@@ -31,7 +31,7 @@ if not logging.getLogger("dashboard").hasHandlers():
 
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
-       ("Actions", "/actions"), ("Data quality", "/quality"), ("Upload", "/upload")]
+       ("Signals", "/signals"), ("Actions", "/actions"), ("Data quality", "/quality"), ("Upload", "/upload")]
 
 # Bootstrap's stylesheet comes from the bootstrap-flask package and is served by this app,
 # so the dashboard needs no internet access (dbc.themes points at a CDN).
