@@ -6,7 +6,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import store
-from ..outliers import outlier_sql
 from .queries import filters_sql
 
 
@@ -28,11 +27,11 @@ def stale(db: Path, reference: str = "latest") -> pd.DataFrame:
     Age counts from `reference`: 'latest' (the newest period end in the store) or 'today'.
     A closed mission stops reporting by design, so its series are never stale.
     """
-    ref = "current_date" if reference == "today" else "(SELECT max(period_end) FROM series)"
+    ref = "current_date" if reference == "today" else "(SELECT max(latest_period_end) FROM series_summary)"
     return store.read_df(db, f"""
-        WITH last AS (SELECT mission, indicator, arg_max(period, period_end) AS latest_period,
-                             arg_max(period_type, period_end) AS period_type, max(period_end) AS latest_end
-                      FROM series GROUP BY mission, indicator)
+        WITH last AS (SELECT mission, indicator, latest_period, latest_period_type AS period_type,
+                             latest_period_end AS latest_end
+                      FROM series_summary)
         SELECT * FROM (SELECT l.mission, l.indicator, i.name, l.period_type, l.latest_period,
                               date_diff('day', l.latest_end, {ref}) AS days_since,
                               c.days + c.grace_days AS allowed_days
@@ -48,15 +47,12 @@ def reporting_cycles(db: Path) -> pd.DataFrame:
 
 
 def outliers(db: Path) -> pd.DataFrame:
-    """Values far from their neighbours in the same series, by the rule in peacepulse.outliers."""
-    stored = ("(SELECT mission, indicator, sex, age, location, period, period_end, value, "
-              "NULL::INTEGER AS line FROM observations)")
-    return store.read_df(db, f"""
-        SELECT f.mission, f.indicator, f.sex, f.age, f.location, f.period, f.value,
-               round(f.median, 4) AS median, round(f.scale, 4) AS scale, round(f.score, 1) AS score, o.source
-        FROM ({outlier_sql(stored)}) f
-        JOIN observations o USING (mission, indicator, sex, age, location, period)
-        ORDER BY f.score DESC, f.mission, f.indicator, f.period""")
+    """Values far from their neighbours in the same series, by the rule in peacepulse.outliers.
+
+    Every upload judges the series it touches again and keeps the flagged values in outlier_flag."""
+    return store.read_df(db, """
+        SELECT mission, indicator, sex, age, location, period, value, median, scale, score, source
+        FROM outlier_flag ORDER BY score DESC, mission, indicator, period""")
 
 
 def batches(db: Path) -> pd.DataFrame:
