@@ -143,16 +143,12 @@ def digest() -> str:
 
 def build(path: Path, rows: int) -> None:
     from peacepulse import seeds, store
+    from peacepulse.ingest import rollups
 
     seeds.init(path)
     with store.writing(path) as con:
         fill(con, rows)
-        try:
-            from peacepulse.store import rollups
-        except ImportError:  # a checkout from before the rollups
-            pass
-        else:
-            rollups.rebuild(con)
+        rollups.rebuild(con)
     with duckdb.connect(str(path)) as con:
         con.execute("CHECKPOINT")
 

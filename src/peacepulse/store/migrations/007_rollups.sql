@@ -1,5 +1,5 @@
 -- Rollups of the observations, kept by every upload of observations in its own transaction
--- (peacepulse.store.rollups), so that the views and the dashboard never scan all rows.
+-- (peacepulse.ingest.rollups), so that the views and the dashboard never scan all rows.
 -- Each is storage: the public views read them and keep their columns and meaning.
 CREATE TABLE series_point (
     mission      VARCHAR NOT NULL,
@@ -62,7 +62,7 @@ COMMENT ON TABLE observation_summary IS 'Rollup: per mission, indicator and synt
 COMMENT ON TABLE revised_observation IS 'Rollup: every revision of the observation keys revised at least once.';
 COMMENT ON TABLE outlier_flag IS 'Rollup: the values the outlier rule flags, over every series.';
 
--- Filled from the stored rows; peacepulse.store.rollups keeps them from here on.
+-- Filled from the stored rows; peacepulse.ingest.rollups keeps them from here on.
 INSERT INTO series_point BY NAME SELECT mission, indicator, period, period_type, period_start, period_end, value, source
                         FROM observation_current WHERE sex = 'total' AND age = 'total' AND location = 'total';
 
