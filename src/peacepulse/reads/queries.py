@@ -181,11 +181,35 @@ def breakdown(db: Path, indicator: str, by: str, mission: str | None = None) -> 
         ORDER BY mission, {by}, period_end""", params)
 
 
-def observations(db: Path, indicator: str, mission: str | None = None) -> pd.DataFrame:
+OBSERVATION_COLUMNS = ("mission", "indicator", "period", "sex", "age", "location", "value", "numerator", "denominator",
+                       "source", "synthetic", "revision", "batch_id", "recorded_at", "comment")
+# Mission, period, sex, age and location identify an observation of one indicator: rows in this order, after
+# any sort asked for, come in the same order every time, so that pages of rows never overlap or skip.
+_OBSERVATION_ORDER = ("mission", "period_end", "period", "sex", "age", "location")
+
+
+def observations(db: Path, indicator: str, mission: str | list[str] | None = None) -> pd.DataFrame:
     where, params = filters_sql({"indicator": indicator, "mission": mission})
-    return store.read_df(db, f"""SELECT mission, indicator, period, sex, age, location, value, numerator,
-        denominator, source, synthetic, revision, batch_id, recorded_at, comment
-        FROM observations{where} ORDER BY mission, period_end, sex, age, location""", params)
+    return store.read_df(db, f"""SELECT {', '.join(OBSERVATION_COLUMNS)}
+        FROM observations{where} ORDER BY {', '.join(_OBSERVATION_ORDER)}""", params)
+
+
+def observation_page(db: Path, indicator: str, mission: str | list[str] | None = None, start: int = 0,
+                     rows: int = 100, sort: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Rows [start, start + rows) of an indicator's observations, sorted by `sort` ((column, 'asc' or 'desc')
+    pairs, columns of OBSERVATION_COLUMNS) and then by the key, for a grid that fetches one block at a time."""
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
+    order = [f"{_identifier(c)} {'DESC' if d == 'desc' else 'ASC'}" for c, d in sort or [] if c in OBSERVATION_COLUMNS]
+    order += [c for c in _OBSERVATION_ORDER if c not in {o.split()[0] for o in order}]
+    return store.read_df(db, f"""SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}
+        ORDER BY {', '.join(order)} LIMIT ? OFFSET ?""", [*params, max(0, int(rows)), max(0, int(start))])
+
+
+def observation_count(db: Path, indicator: str, mission: str | list[str] | None = None) -> int:
+    """How many observations an indicator has (for these missions), from the counts the uploads keep."""
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
+    found = store.read_df(db, f"SELECT coalesce(sum(observations), 0) AS n FROM observation_summary{where}", params)
+    return int(found["n"].iloc[0])
 
 
 def revisions(db: Path, indicator: str, mission: str | None = None) -> pd.DataFrame:
