@@ -8,11 +8,13 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 import flask_bootstrap
 from dash import dcc, html
 from flask import send_from_directory
 
 from dashboard import data
+from peacepulse import store
 
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
@@ -31,6 +33,19 @@ server = app.server
 server.add_url_rule(BOOTSTRAP_URL, "bootstrap_css",
                     lambda: send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400))
 data.cache.init_app(server)
+
+
+# The reads of one request share one read-only connection, closed when the request ends.
+@server.before_request
+def _share_reads() -> None:
+    flask.g.pp_reads = store.shared_reads().__enter__()
+
+
+@server.teardown_request
+def _end_reads(_: BaseException | None) -> None:
+    reads = flask.g.pop("pp_reads", None)
+    if reads is not None:
+        reads.__exit__(None, None, None)
 
 
 def shell() -> html.Div:

@@ -1,7 +1,8 @@
 """The DuckDB store: where it lives, short-lived connections, migrations.
 
-No connection outlives a call: DuckDB locks the file across processes, so a
-held connection would either lock analysts out or block uploads.
+No connection outlives a call, or at most one dashboard request (``shared_reads``):
+DuckDB locks the file across processes, so a held connection would either lock
+analysts out or block uploads.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -32,6 +34,11 @@ class QueryError(Exception):
 
 # DuckDB's errors for a query that is wrong in itself, whatever the state of the store.
 _QUERY_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
+
+
+# Read-only connections shared by the reads of one block of work (a dashboard request), by store path.
+# Per context, never across requests: see shared_reads.
+_SHARED: ContextVar[dict[str, duckdb.DuckDBPyConnection] | None] = ContextVar("peacepulse_shared_reads", default=None)
 
 
 def resolve_db(path: str | Path | None = None) -> Path:
@@ -79,7 +86,17 @@ def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 @contextmanager
 def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit."""
+    """A read-only connection, closed on exit (or the block's shared one, see shared_reads)."""
+    shared = _SHARED.get()
+    if shared is not None:
+        key = str(db.resolve())
+        if key not in shared:
+            shared[key] = _connect(db, read_only=True)
+        try:
+            yield shared[key]
+        except duckdb.Error as err:
+            raise _explain(db, err) from err
+        return
     con = _connect(db, read_only=True)
     try:
         yield con
@@ -87,6 +104,32 @@ def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         raise _explain(db, err) from err
     finally:
         con.close()
+
+
+def _release_shared(db: Path | None = None) -> None:
+    shared = _SHARED.get()
+    for key in [k for k in (shared or {}) if db is None or k == str(db.resolve())]:
+        shared.pop(key).close()
+
+
+class shared_reads:  # noqa: N801 - used like a function, as a context manager or begin/end pair
+    """Within it, reads of a store share one read-only connection, opened at the first read and
+    closed at the end: opening one costs far more (~25 ms) than most dashboard queries. Meant for
+    one request, and never longer, so that no connection is held between requests. A write in the
+    block closes the shared connection first (one process cannot mix read-only and read-write)."""
+
+    def __enter__(self) -> shared_reads:
+        self._token = _SHARED.set({})
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            _release_shared()
+        finally:
+            try:
+                _SHARED.reset(self._token)
+            except ValueError:  # ended in another context than it began: leave that one clean
+                _SHARED.set(None)
 
 
 @contextmanager
@@ -97,6 +140,7 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
     ``prepare`` runs on the connection before the transaction begins, for work that
     touches only temporary tables and may fail without harm (reading upload files).
     """
+    _release_shared(db)
     con = _connect(db, read_only=False)
     try:
         if prepare is not None:
@@ -120,12 +164,16 @@ def read_df(db: Path, sql: str, params: list | None = None) -> pd.DataFrame:
 
 
 def data_version(db: Path) -> str:
-    """A token that changes after every committed upload; a cache key for reads."""
+    """A token that changes after every committed upload; a cache key for reads.
+
+    Taken from the file and its write-ahead log (size and modification time), without opening the
+    store: a commit always writes one of them, and a read never does. A checkpoint changes it too,
+    which only costs a cache miss."""
     if not db.exists():
         return "absent"
-    with reading(db) as con:
-        row = con.execute("SELECT count(*), max(batch_id), max(uploaded_at) FROM batch").fetchall()[0]
-    return f"{row[0]}-{row[1]}-{row[2]}"
+    wal = db.with_name(db.name + ".wal")
+    parts = [(p.stat().st_size, p.stat().st_mtime_ns) for p in (db, wal) if p.exists()]
+    return "-".join(f"{size}.{mtime}" for size, mtime in parts)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
