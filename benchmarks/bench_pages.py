@@ -67,12 +67,14 @@ def server_rss(pid: int) -> dict[str, int]:
     return found
 
 
+# transferSize is 0 for what came from the browser's cache.
 _SENT = """return performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
-    .map(e => [e.name, e.transferSize || e.encodedBodySize || 0]);"""
+    .map(e => [e.name, e.transferSize || 0, e.responseEnd - e.startTime]);"""
 
 
-def visit(driver, url: str) -> tuple[float, int, int]:
-    """Seconds until settled, and bytes of data requests and of everything else."""
+def visit(driver, url: str) -> tuple[float, int, int, float]:
+    """Seconds until settled, bytes of data requests and of everything else, and the seconds the data
+    requests took in all (the server's share, with the network)."""
     driver.get("about:blank")
     start = time.perf_counter()
     driver.get(url)
@@ -80,8 +82,10 @@ def visit(driver, url: str) -> tuple[float, int, int]:
     settled(driver, timeout=120)
     seconds = time.perf_counter() - start
     entries = driver.execute_script(_SENT)
-    data = sum(size for name, size in entries if "_dash-update-component" in name or "_dash-layout" in name)
-    return seconds, data, sum(size for _, size in entries) - data
+    is_data = [("_dash-update-component" in name or "_dash-layout" in name) for name, _, _ in entries]
+    data = sum(size for (_, size, _), d in zip(entries, is_data) if d)
+    waited = sum(took for (_, _, took), d in zip(entries, is_data) if d) / 1000
+    return seconds, data, sum(size for _, size, _ in entries) - data, waited
 
 
 def measure(rows: int, workers: int) -> dict:
@@ -95,12 +99,14 @@ def measure(rows: int, workers: int) -> dict:
             driver.get(base + "/themes")  # the browser caches the bundles once, as a returning user's has
             settled(driver, timeout=120)
             for name, path in pages(db).items():
-                cold, data, other = visit(driver, base + path)
-                warm, _, _ = visit(driver, base + path)
+                cold, data, other, cold_server = visit(driver, base + path)
+                warm, _, _, warm_server = visit(driver, base + path)
                 found["pages"][name] = {"path": path, "cold": cold, "warm": warm, "data_bytes": data,
-                                        "other_bytes": other}
-                print(f"  {name:<20} cold {cold:5.2f} s  warm {warm:5.2f} s  data {data / 1024:8.0f} KiB  "
-                      f"(+{other / 1024:.0f} KiB assets)  {path}", flush=True)
+                                        "other_bytes": other, "cold_requests": cold_server,
+                                        "warm_requests": warm_server}
+                print(f"  {name:<20} cold {cold:5.2f} s ({cold_server:4.2f} s in data requests)  warm {warm:5.2f} s "
+                      f"({warm_server:4.2f} s)  data {data / 1024:6.0f} KiB  (+{other / 1024:.0f} KiB other)  {path}",
+                      flush=True)
             found["rss"] = server_rss(proc.pid)
         finally:
             driver.quit()

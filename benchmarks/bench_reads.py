@@ -27,10 +27,11 @@ BASELINE_SQL = "SELECT mission, indicator, avg(value) FROM observation_current G
 
 
 def _pick(db: Path) -> dict:
-    """A mission, theme and indicator with plenty of data, and an indicator with revisions."""
+    """The active mission with the most data (else a closed one), an indicator with revisions, its primary theme."""
     with store.reading(db) as con:
-        mission = con.execute("SELECT mission FROM observation_current GROUP BY ALL ORDER BY count(*) DESC, mission "
-                              "LIMIT 1").fetchall()[0][0]
+        mission = con.execute("SELECT mission FROM observation_summary JOIN missions m ON m.code = mission "
+                              "GROUP BY mission, m.active ORDER BY coalesce(m.active::INTEGER, -1) DESC, "
+                              "sum(observations) DESC, mission LIMIT 1").fetchall()[0][0]
         indicator = con.execute("SELECT indicator FROM observation_current WHERE revision > 1 GROUP BY ALL "
                                 "ORDER BY count(*) DESC, indicator LIMIT 1").fetchall()[0][0]
         theme = con.execute("SELECT theme FROM indicator_themes WHERE indicator = ? AND is_primary",
@@ -83,27 +84,40 @@ def _time(call: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def _p(t: list[float], q: float) -> float:
+    return sorted(t)[max(0, round(q * len(t)) - 1)]
+
+
 def measure(db: Path, repeat: int) -> dict[str, dict[str, float]]:
-    """p50 and p95 (ms) per call; rounds interleave the calls so noise falls on all alike."""
+    """p50 and p95 (ms) per call, each with a connection of its own (p50, p95) and on a connection the
+    request already holds (shared_p50, shared_p95: how the dashboard runs the second and later reads of
+    one request). Rounds interleave the calls so noise falls on all alike."""
     runs = {"baseline: plain GROUP BY mission, indicator": lambda: store.read_df(db, BASELINE_SQL),
             "connection alone (SELECT 1)": lambda: store.read_df(db, "SELECT 1"), **calls(db)}
     for call in runs.values():  # warm the OS file cache and DuckDB's start-up once
         call()
-    times: dict[str, list[float]] = {name: [] for name in runs}
+    own: dict[str, list[float]] = {name: [] for name in runs}
+    shared: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for name, call in runs.items():
-            times[name].append(_time(call))
-    return {name: {"p50": statistics.median(t), "p95": sorted(t)[max(0, round(0.95 * len(t)) - 1)]}
-            for name, t in times.items()}
+            own[name].append(_time(call))
+        with store.shared_reads():
+            store.read_df(db, "SELECT 1")
+            for name, call in runs.items():
+                shared[name].append(_time(call))
+    return {name: {"p50": statistics.median(t), "p95": _p(t, 0.95), "shared_p50": statistics.median(shared[name]),
+                   "shared_p95": _p(shared[name], 0.95)} for name, t in own.items()}
 
 
 def report(rows: int, found: dict[str, dict[str, float]]) -> str:
     base = found["baseline: plain GROUP BY mission, indicator"]
-    lines = [f"{rows:,} observations (p50 / p95 ms; ratio = p95 ÷ baseline p95; target p95 ≤ {TARGET_MS:g} ms)"]
+    lines = [f"{rows:,} observations: p50 / p95 ms with a connection of its own, ratio = p95 ÷ baseline p95, "
+             f"then p50 / p95 on the request's open connection; target p95 ≤ {TARGET_MS:g} ms"]
     for name, t in found.items():
         verdict = "" if name.startswith(("baseline", "connection")) else (
             "met" if t["p95"] <= TARGET_MS else "not met")
-        lines.append(f"  {name:<42} {t['p50']:8.1f} {t['p95']:8.1f}   ratio {t['p95'] / base['p95']:5.2f}  {verdict}")
+        lines.append(f"  {name:<42} {t['p50']:7.1f} {t['p95']:7.1f}  ratio {t['p95'] / base['p95']:5.2f}  "
+                     f"{t['shared_p50']:7.1f} {t['shared_p95']:7.1f}  {verdict}")
     return "\n".join(lines)
 
 
