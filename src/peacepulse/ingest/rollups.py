@@ -84,16 +84,20 @@ def refresh(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     """
     written = f"(SELECT * FROM observation_revision WHERE batch_id = {int(batch_id)})"
     con.execute(f"CREATE OR REPLACE TEMP TABLE rollup_written AS SELECT * FROM {written}")
-    con.execute("""CREATE OR REPLACE TEMP TABLE rollup_pairs AS
-                   SELECT mission, indicator, bool_or(revision > 1) AS revised FROM rollup_written GROUP BY ALL""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE rollup_pairs AS
+                    SELECT mission, indicator, bool_or(revision > 1) AS revised, bool_or({HEADLINE}) AS headline
+                    FROM rollup_written GROUP BY ALL""")
     # Headline points, and the per-series summary over them (a small table).
     con.execute(f"""DELETE FROM series_point p USING rollup_written w
                     WHERE w.revision > 1 AND w.{HEADLINE.replace(' AND ', ' AND w.')}
                       AND p.mission = w.mission AND p.indicator = w.indicator AND p.period = w.period""")
     con.execute(f"INSERT INTO series_point BY NAME {FULL['series_point'].replace('observation_current', 'rollup_written')}")
-    con.execute("DELETE FROM series_summary s USING rollup_pairs p WHERE s.mission = p.mission AND s.indicator = p.indicator")
+    # Only series whose headline rows changed need their summary again.
+    con.execute("DELETE FROM series_summary s USING rollup_pairs p "
+                "WHERE p.headline AND s.mission = p.mission AND s.indicator = p.indicator")
+    headline_pairs = "(SELECT mission, indicator FROM rollup_pairs WHERE headline)"
     con.execute(f"""INSERT INTO series_summary BY NAME
-                    {_series_summary('(SELECT * FROM series_point SEMI JOIN rollup_pairs USING (mission, indicator))')}""")
+                    {_series_summary(f'(SELECT * FROM series_point SEMI JOIN {headline_pairs} USING (mission, indicator))')}""")
     # Row counts: a pair with a revision in this batch is recounted from its stored rows (a revision may
     # move a row between real and synthetic); the others only gain the new rows.
     only_new = "(SELECT * FROM rollup_pairs WHERE NOT revised)"
