@@ -116,7 +116,8 @@ def rows(request: dict | None, scope: dict | None) -> dict:
     start = int(request.get("startRow") or 0)
     size = max(1, min(int(request.get("endRow") or start + ui.PAGE_ROWS) - start, 1000))
     sort = [(s["colId"], s["sort"]) for s in request.get("sortModel") or [] if s.get("colId")]
-    block = load(queries.observation_page, scope["code"], scope["missions"], start, size, sort)
+    # Blocks are not cached: scrolling would crowd the page results out of the cache.
+    block = queries.observation_page(db(), scope["code"], scope["missions"], start, size, sort)
     return ui.rows_response(block, load(queries.observation_count, scope["code"], scope["missions"]))
 
 

@@ -88,12 +88,12 @@ def headline(db: Path, kind: str | None = None, active_only: bool = False) -> pd
     return store.read_df(db, f"""
         WITH o AS (SELECT o.* FROM observation_summary o JOIN missions m ON m.code = o.mission {where})
         SELECT count(DISTINCT mission) AS missions, count(DISTINCT indicator) AS indicators,
-               coalesce(sum(observations), 0) AS data_points,
+               coalesce(sum(observations), 0)::BIGINT AS data_points,
                arg_max(latest_period, (latest_period_end, latest_period_start)) AS latest_period,
                max(latest_period_end) AS latest_period_end,
                count(DISTINCT mission) FILTER (WHERE NOT synthetic) AS missions_real,
                count(DISTINCT indicator) FILTER (WHERE NOT synthetic) AS indicators_real,
-               coalesce(sum(observations) FILTER (WHERE NOT synthetic), 0) AS data_points_real,
+               coalesce(sum(observations) FILTER (WHERE NOT synthetic), 0)::BIGINT AS data_points_real,
                arg_max(latest_period, (latest_period_end, latest_period_start)) FILTER (WHERE NOT synthetic)
                    AS latest_period_real
         FROM o""", params).iloc[0]
@@ -208,7 +208,7 @@ def observation_page(db: Path, indicator: str, mission: str | list[str] | None =
 def observation_count(db: Path, indicator: str, mission: str | list[str] | None = None) -> int:
     """How many observations an indicator has (for these missions), from the counts the uploads keep."""
     where, params = filters_sql({"indicator": indicator, "mission": mission})
-    found = store.read_df(db, f"SELECT coalesce(sum(observations), 0) AS n FROM observation_summary{where}", params)
+    found = store.read_df(db, f"SELECT coalesce(sum(observations), 0)::BIGINT AS n FROM observation_summary{where}", params)
     return int(found["n"].iloc[0])
 
 
