@@ -208,7 +208,7 @@ def pages(sizes: Sizes) -> list[Figure]:
     for name, p in found["pages"].items():
         figures.append(show(Figure(f"page {name}, {label}, cold", f"{p['cold']:.1f} s", "≤ 4 s", p["cold"] <= 4)))
         figures.append(show(Figure(f"page {name}, {label}, warm", f"{p['warm']:.1f} s", "≤ 2 s", p["warm"] <= 2)))
-        figures.append(show(Figure(f"page {name}, {label}, data sent", mib(p["data_bytes"]), "≤ 2 MiB",
+        figures.append(show(Figure(f"page {name}, {label}, data sent", f"{p['data_bytes'] / 1024:,.0f} KiB", "≤ 2 MiB",
                                    p["data_bytes"] <= 2 * 2 ** 20)))
     rss = found["rss"]
     figures.append(show(Figure(f"server peak RSS, {label}, largest process", mib(max(rss.values())), "≤ 1 GiB",
