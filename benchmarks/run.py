@@ -1,15 +1,17 @@
-"""The ingest benchmark suite: each figure beside its target, in one command.
+"""The benchmark suite: each figure beside its target, in one command.
 
-    python benchmarks/run.py [--quick] [--markdown FILE]
+    python benchmarks/run.py [--quick] [--markdown FILE] [--only PART]
 
 Figures (see benchmarks/README.md): the bulk ingest ratio against DuckDB's own CSV load,
-incremental uploads into big stores, the peak memory of a bulk ingest, and how fast the CLI
-reports files full of problems. Every timed step runs in a child process; big stores are
-cached in benchmarks/.cache/.
+incremental uploads into big stores, the peak memory of a bulk ingest, how fast the CLI
+reports files full of problems, the dashboard's queries at 1M and 10M observations beside a
+plain GROUP BY, and its pages in a browser with the server's memory. Every timed step runs in
+a child process; big stores are cached in benchmarks/.cache/.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import tempfile
@@ -23,6 +25,7 @@ import problem_files
 import steps
 
 GIB = 1024 ** 3
+HERE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,14 @@ class Sizes:
     stores: tuple[int, int]
     new: int
     problems: int
+    reads: tuple[int, ...] = (1_000_000, 10_000_000)
+    pages: int = 10_000_000
+    repeat: int = 20
 
 
 FULL = Sizes(bulk=1_000_000, stores=(1_000_000, 10_000_000), new=10_000, problems=10_000)
-QUICK = Sizes(bulk=100_000, stores=(100_000, 1_000_000), new=10_000, problems=2_000)
+QUICK = Sizes(bulk=100_000, stores=(100_000, 1_000_000), new=10_000, problems=2_000, reads=(100_000, 1_000_000),
+              pages=1_000_000, repeat=10)
 FEW = 5  # rows of the small file whose ingest is subtracted as fixed cost
 
 
@@ -162,6 +169,55 @@ def problems(universe: Path, template: Path, work: Path, rows: int) -> list[Figu
     ]
 
 
+def _child_json(script: str, *args: str) -> dict:
+    """Run a benchmark script in a child process and return the JSON it prints last."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(HERE / script), *args, "--json"], capture_output=True, text=True,
+                          env=steps.child_env(), timeout=3 * steps.TIMEOUT, check=False, cwd=HERE.parent)
+    print("\n".join("  " + line for line in done.stdout.splitlines()[:-1]), flush=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def reads(sizes: Sizes) -> list[Figure]:
+    """Every query behind a dashboard view, connection included: p95 against 50 ms, beside a plain GROUP BY."""
+    found = _child_json("bench_reads.py", *map(str, sizes.reads), "--repeat", str(sizes.repeat))
+    figures = []
+    for rows, timings in found.items():
+        label = rows_label(int(rows))
+        base = timings.pop("baseline: plain GROUP BY mission, indicator")
+        figures.append(show(Figure(f"plain GROUP BY mission, indicator, {label} (baseline)",
+                                   f"p50 {base['p50']:.0f} ms, p95 {base['p95']:.0f} ms", "context", None)))
+        for name, t in timings.items():
+            context = name.startswith("connection")
+            figures.append(show(Figure(f"{name}, {label}", f"p50 {t['p50']:.0f} ms, p95 {t['p95']:.0f} ms "
+                                       f"({t['p95'] / base['p95']:.2f} of GROUP BY); open connection p95 "
+                                       f"{t['shared_p95']:.0f} ms", "context" if context else "≤ 50 ms",
+                                       None if context else t["p95"] <= 50)))
+    return figures
+
+
+def pages(sizes: Sizes) -> list[Figure]:
+    """Pages in headless Chromium, cold and warm; the data each sends; the server's peak memory."""
+    found = _child_json("bench_pages.py", str(sizes.pages))
+    label = rows_label(sizes.pages)
+    figures = []
+    for name, p in found["pages"].items():
+        figures.append(show(Figure(f"page {name}, {label}, cold", f"{p['cold']:.1f} s", "≤ 4 s", p["cold"] <= 4)))
+        figures.append(show(Figure(f"page {name}, {label}, warm", f"{p['warm']:.1f} s", "≤ 2 s", p["warm"] <= 2)))
+        figures.append(show(Figure(f"page {name}, {label}, data sent", f"{p['data_bytes'] / 1024:,.0f} KiB", "≤ 2 MiB",
+                                   p["data_bytes"] <= 2 * 2 ** 20)))
+    rss = found["rss"]
+    figures.append(show(Figure(f"server peak RSS, {label}, largest process", mib(max(rss.values())), "≤ 1 GiB",
+                               max(rss.values()) <= GIB)))
+    figures.append(show(Figure(f"server peak RSS, {label}, all {len(rss)} processes", mib(sum(rss.values())),
+                               "context", None)))
+    return figures
+
+
 def versions() -> str:
     import duckdb
     import pandera
@@ -192,7 +248,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--markdown", metavar="FILE", type=Path, help="also write the table here as markdown")
-    parser.add_argument("--only", choices=["bulk", "incremental", "problems"], action="append",
+    parser.add_argument("--only", choices=["bulk", "incremental", "problems", "reads", "pages"], action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached key universe and stores")
     return parser.parse_args()
@@ -201,20 +257,25 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     sizes, mode = (QUICK, "quick") if args.quick else (FULL, "full")
-    parts = args.only or ["bulk", "incremental", "problems"]
+    parts = args.only or ["bulk", "incremental", "problems", "reads", "pages"]
     started = time.perf_counter()
-    print(f"PeacePulse ingest benchmarks, {mode} sizes; {machine()}; {versions()}", flush=True)
-    universe = steps.universe(args.rebuild)
+    print(f"PeacePulse benchmarks, {mode} sizes; {machine()}; {versions()}", flush=True)
+    ingest_parts = {"bulk", "incremental", "problems"} & set(parts)
+    universe = steps.universe(args.rebuild) if ingest_parts else Path()
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="peacepulse-bench-") as tmp:
         work = Path(tmp)
-        template = steps.seeded(work / "seeded.duckdb")
+        template = steps.seeded(work / "seeded.duckdb") if ingest_parts else Path()
         if "bulk" in parts:
             figures += bulk(universe, template, work, sizes.bulk)
         if "incremental" in parts:
             figures += incremental(universe, work, sizes, args.rebuild)
         if "problems" in parts:
             figures += problems(universe, template, work, sizes.problems)
+    if "reads" in parts:
+        figures += reads(sizes)
+    if "pages" in parts:
+        figures += pages(sizes)
     took = time.perf_counter() - started
     print(f"\nSummary ({mode} sizes, {took:.0f} s):\n{table(figures)}")
     if args.markdown:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 import flask_bootstrap
 import plotly
 from dash import dcc, html
@@ -17,7 +18,7 @@ from flask import request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from dashboard import data
-from peacepulse import incidents
+from peacepulse import incidents, store
 
 log = logging.getLogger(__name__)
 # Incidents and store problems go to stderr with their traceback: the terminal of `peacepulse serve`, or
@@ -65,6 +66,19 @@ def _failed(err: Exception):
         return json.dumps({"multi": True, "response": {}, "sideUpdate": side}, cls=plotly.utils.PlotlyJSONEncoder), \
             200, {"Content-Type": "application/json"}
     return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+# The reads of one request share one read-only connection, closed when the request ends.
+@server.before_request
+def _share_reads() -> None:
+    flask.g.pp_reads = store.shared_reads().__enter__()
+
+
+@server.teardown_request
+def _end_reads(_: BaseException | None) -> None:
+    reads = flask.g.pop("pp_reads", None)
+    if reads is not None:
+        reads.__exit__(None, None, None)
 
 
 def shell() -> html.Div:

@@ -133,3 +133,26 @@ def not_found(what: str, given: str, known: list[str], href: str, alert_id: str)
     links = [html.Span([", " if i else "", dcc.Link(code, href=href.format(code=code))]) for i, code in enumerate(near)]
     return dbc.Alert([f"No {what} '{given}'.", *([" Closest: ", *links, "."] if near else [])],
                      color="warning", className="my-3", id=alert_id)
+
+
+PAGE_ROWS = 100  # rows a paged grid fetches at a time
+
+
+def paged_grid(grid_id: str, columns: list[str], height: int = 420) -> dag.AgGrid:
+    """A grid that asks the server for one block of rows at a time (AG Grid's infinite row model), for
+    tables too long to send whole. A callback on its getRowsRequest answers with getRowsResponse."""
+    return dag.AgGrid(
+        id=grid_id, rowModelType="infinite",
+        columnDefs=[{"field": c, "headerName": c.replace("_", " ").capitalize()} for c in columns],
+        # Sorting is done by the server; filtering would need the same and is left to the CSV.
+        defaultColDef={"sortable": True, "filter": False, "resizable": True, "minWidth": 90,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
+        columnSize="autoSize", style={"height": height},
+        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_ROWS, "cacheBlockSize": PAGE_ROWS,
+                         "maxBlocksInCache": 10, "infiniteInitialRowCount": PAGE_ROWS,
+                         "animateRows": False, "enableCellTextSelection": True})
+
+
+def rows_response(frame: pd.DataFrame, count: int) -> dict:
+    """One block of rows for a paged grid, with the total so that it can show the last page."""
+    return {"rowData": [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")], "rowCount": count}

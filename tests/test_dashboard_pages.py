@@ -401,3 +401,35 @@ def test_pag023_the_actions_page_puts_overdue_recommendations_first_and_filters_
     assert [r["recommendation"] for r in everything] == ["Radio network", "Close the camp"]
     assert "No mission 'UNMISX'." in _texts(layout(mission="UNMISX"))
     assert _find(layout(theme="9"), "act-none") is not None
+
+
+
+def test_pag012_the_indicator_page_sends_one_block_of_a_long_table(db, within_app, monkeypatch) -> None:
+    from conftest import upload as ingest_file
+
+    from dashboard.pages import indicator
+
+    years, locations = range(1700, 2026), 40  # 326 headline rows, each with 40 by location
+    lines = "".join(f"UNMISS,FAT_MALICIOUS,{y},{(y * 7 + n) % 50},{f'Sector {n}' if n else ''},synthetic\n"
+                    for y in years for n in range(locations + 1))
+    report = ingest_file(db, "many.csv", "mission,indicator,period,value,location,source\n" + lines)
+    assert report.written, report.message
+    rows = len(years) * (locations + 1)
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    layout = next(p for p in dash.page_registry.values() if p["path"] == "/indicator")["layout"](
+        code="FAT_MALICIOUS", mission="UNMISS")
+    sent = json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder)
+    assert len(sent) < 100_000, f"the layout is {len(sent):,} bytes"
+    assert f"{rows:,} rows" in sent and "Sector 17" not in sent  # counted, not shipped
+    grid = _find(layout, "ind-table")
+    assert grid.rowModelType == "infinite" and not getattr(grid, "rowData", None)
+    scope = _find(layout, "ind-scope").data
+    first = indicator.rows({"startRow": 0, "endRow": 100, "sortModel": []}, scope)
+    later = indicator.rows({"startRow": 12_000, "endRow": 12_100, "sortModel": []}, scope)
+    assert first["rowCount"] == later["rowCount"] == rows
+    assert len(first["rowData"]) == len(later["rowData"]) == 100
+    assert (first["rowData"][0]["period"], later["rowData"][0]["period"]) == ("1700", str(1700 + 12_000 // 41))
+    assert len(json.dumps(later)) < 50_000
+    newest = indicator.rows({"startRow": 0, "endRow": 3, "sortModel": [{"colId": "period", "sort": "desc"}]}, scope)
+    assert [(r["period"], r["location"]) for r in newest["rowData"]] == [
+        ("2025", "Sector 1"), ("2025", "Sector 10"), ("2025", "Sector 11")]

@@ -280,3 +280,30 @@ def test_qry018_a_crafted_value_is_only_ever_a_value(db: Path, call) -> None:
     """Codes and kinds are bound parameters: a crafted one matches nothing and reads nothing."""
     assert call(db, CRAFTED).empty
     assert queries.breakdown_dims(db, CRAFTED, CRAFTED) == [] and queries.year_bounds(db, CRAFTED) is None
+
+
+def test_reads_in_a_shared_block_use_one_connection_and_let_go_of_it(demo_db, tmp_path) -> None:
+    import duckdb
+
+    copy = tmp_path / "store.duckdb"
+    shutil.copy(demo_db, copy)
+    with store.shared_reads():
+        with store.reading(copy) as first, store.reading(copy) as second:
+            assert first is second
+        assert not queries.headline(copy).empty
+        with store.writing(copy) as con:  # a write closes the shared read connection first
+            con.execute("CREATE TABLE scratch AS SELECT 1 AS x")
+        assert store.read_df(copy, "SELECT x FROM scratch")["x"].tolist() == [1]
+    # Nothing is held after the block: another process could write now.
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute("SELECT count(*) FROM scratch").fetchall() == [(1,)]
+
+
+def test_the_data_version_changes_with_a_commit_and_not_with_reads(db) -> None:
+    from conftest import upload
+
+    before = store.data_version(db)
+    store.read_df(db, "SELECT count(*) FROM observations")
+    assert store.data_version(db) == before
+    assert upload(db, "obs.csv", "mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2024,3\n").written
+    assert store.data_version(db) != before

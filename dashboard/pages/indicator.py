@@ -4,10 +4,11 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
-from dashboard.data import figure, guarded, load
+from dashboard.data import db, figure, guarded, load
 from peacepulse import figures
 from peacepulse.figures import trends
 from peacepulse.reads import queries
@@ -88,12 +89,15 @@ def layout(code: str | None = None, mission: str | None = None, by: str = "total
     parts += [html.H4("Revision history", className="mt-4"),
               ui.grid(revisions, "ind-revisions", f"{code}-revisions.csv", height=260) if not revisions.empty
               else html.P("No value of this indicator has been revised.", className="text-muted")]
-    table = load(queries.observations, code, mission)
-    table = table[table["mission"].isin(shown)]
+    # The data can run to hundreds of thousands of rows: the grid fetches them a block at a time.
+    scope = {"code": code, "missions": [mission] if mission else (shown if only_active else None)}
+    count = load(queries.observation_count, code, scope["missions"])
     parts += [html.Div([html.H4("Data", className="d-inline me-3"),
+                        html.Span(f"{count:,} rows", className="text-muted me-3", id="ind-count"),
                         dbc.Button("Download CSV", id="ind-csv", size="sm", color="secondary", outline=True)],
                        className="mt-4 mb-2"),
-              ui.grid(table, "ind-table", f"{code}{'-' + mission if mission else ''}.csv", height=420)]
+              dcc.Store(id="ind-scope", data=scope), dcc.Download(id="ind-download"),
+              ui.paged_grid("ind-table", list(queries.OBSERVATION_COLUMNS), height=420)]
     return html.Div(parts)
 
 
@@ -104,6 +108,25 @@ def controls_to_url(code: str, mission: str | None, by: str, active: bool) -> st
     return ui.to_url(code=code, mission=mission, by=None if by == "total" else by, active=None if active else "0")
 
 
-@callback(Output("ind-table", "exportDataAsCsv"), Input("ind-csv", "n_clicks"), prevent_initial_call=True)
-def download(_: int) -> bool:
-    return True
+@callback(Output("ind-table", "getRowsResponse"), Input("ind-table", "getRowsRequest"), State("ind-scope", "data"))
+def rows(request: dict | None, scope: dict | None) -> dict:
+    """One block of the data, in the grid's sort order, then by mission, period and breakdown."""
+    if not request or not scope:
+        raise PreventUpdate
+    start = int(request.get("startRow") or 0)
+    size = max(1, min(int(request.get("endRow") or start + ui.PAGE_ROWS) - start, 1000))
+    sort = [(s["colId"], s["sort"]) for s in request.get("sortModel") or [] if s.get("colId")]
+    # Blocks are not cached: scrolling would crowd the page results out of the cache.
+    block = queries.observation_page(db(), scope["code"], scope["missions"], start, size, sort)
+    return ui.rows_response(block, load(queries.observation_count, scope["code"], scope["missions"]))
+
+
+@callback(Output("ind-download", "data"), Input("ind-csv", "n_clicks"), State("ind-scope", "data"),
+          prevent_initial_call=True)
+def download(_: int, scope: dict | None) -> dict:
+    """Every row, as a file: the grid holds only the blocks on screen."""
+    if not scope:
+        raise PreventUpdate
+    table = queries.observations(db(), scope["code"], scope["missions"])
+    suffix = f"-{scope['missions'][0]}" if scope["missions"] and len(scope["missions"]) == 1 else ""
+    return dcc.send_data_frame(table.to_csv, f"{scope['code']}{suffix}.csv", index=False)

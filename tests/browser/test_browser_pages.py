@@ -94,7 +94,7 @@ def test_brw004_controls_write_the_url_and_the_page_follows_it(browser) -> None:
     assert len(browser.graph_data("ovw-scorecard")[0]["y"]) == active_rows
 
 
-def test_brw005_csv_button_exports_without_errors(browser, tmp_path: Path) -> None:
+def test_brw005_csv_button_downloads_every_row_without_errors(browser, demo_db: Path, tmp_path: Path) -> None:
     browser.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     browser.open("/indicator?code=FAT_MALICIOUS&mission=UNMISS")
     browser.severe_logs()
@@ -103,7 +103,10 @@ def test_brw005_csv_button_exports_without_errors(browser, tmp_path: Path) -> No
     button.click()
     browser.wait_for(lambda: list(tmp_path.glob("*.csv")), timeout=10)
     lines = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith('"Mission"') and all('"UNMISS"' in line for line in lines[1:])
+    expected = store.read_df(demo_db, "SELECT count(*) AS n FROM observations "
+                             "WHERE indicator = 'FAT_MALICIOUS' AND mission = 'UNMISS'")["n"].iloc[0]
+    assert lines[0].startswith("mission,indicator,period") and len(lines) == expected + 1
+    assert all(line.startswith("UNMISS,FAT_MALICIOUS,") for line in lines[1:])
     assert browser.severe_logs() == []
 
 
@@ -203,3 +206,38 @@ def test_brw012_a_shared_link_keeps_every_parameter_once_the_page_is_drawn(brows
     browser.wait_for(lambda: browser.driver.find_elements(By.CSS_SELECTOR, ".js-plotly-plot"))
     browser.settle()
     assert browser.path() == path
+
+
+def _grid_rows(browser, grid_id: str) -> list[dict]:
+    """The rows the grid has drawn, top to bottom, as the user sees them."""
+    return browser.driver.execute_script("""
+        const rows = Array.from(document.querySelectorAll(arguments[0] + ' .ag-center-cols-container .ag-row'));
+        return rows.filter(r => r.querySelector('[col-id=period]') && r.querySelector('[col-id=period]').innerText)
+                   .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+                   .map(r => ({index: Number(r.getAttribute('row-index')),
+                               mission: r.querySelector('[col-id=mission]').innerText,
+                               period: r.querySelector('[col-id=period]').innerText}));""", f"#{grid_id}")
+
+
+def test_brw010_the_data_grid_fetches_later_pages_from_the_server(browser, demo_db: Path) -> None:
+    code = "FAT_MALICIOUS"
+    everything = queries.observations(demo_db, code)
+    assert len(everything) > 200  # more than two pages
+    browser.open(f"/indicator?code={code}&active=0")
+    browser.wait_for(lambda: len(_grid_rows(browser, "ind-table")) > 0)
+    shown = _grid_rows(browser, "ind-table")
+    assert shown[0]["index"] == 0 and len(shown) >= 5
+    assert [(r["mission"], r["period"]) for r in shown] == [
+        tuple(everything.iloc[r["index"]][["mission", "period"]]) for r in shown]
+    total = browser.driver.find_element(By.ID, "ind-count").text
+    assert total == f"{len(everything):,} rows"
+    # The last page: its rows come from the server on demand, in the same order as the whole table.
+    browser.driver.execute_script(
+        "dash_ag_grid.getApi('ind-table').paginationGoToLastPage()")
+    last = (len(everything) - 1) // 100 * 100
+    browser.wait_for(lambda: _grid_rows(browser, "ind-table") and _grid_rows(browser, "ind-table")[0]["index"] == last)
+    shown = _grid_rows(browser, "ind-table")  # the rows in view; the grid draws no others
+    assert len(shown) >= min(5, len(everything) - last)
+    assert [(r["mission"], r["period"]) for r in shown] == [
+        tuple(everything.iloc[r["index"]][["mission", "period"]]) for r in shown]
+    assert browser.severe_logs() == []

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from ..kinds import Kind
+from . import rollups
 from .read import quote_name
 
 
@@ -65,3 +66,5 @@ def write(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> None:
                     "FROM staged WHERE change <> 'unchanged'")
     for statement in kind.after_write:
         con.execute(statement.format(batch_id=batch_id))
+    if kind.table == "observation_revision":
+        rollups.refresh(con, batch_id)

@@ -6,7 +6,6 @@ from pathlib import Path
 import pandas as pd
 
 from .. import store
-from ..outliers import outlier_sql
 from .queries import filters_sql
 
 # A period's number in a count of periods of its type: months from year 0 in steps of the period's
@@ -67,12 +66,11 @@ def stale(db: Path) -> pd.DataFrame:
     the `stale` flag of the progress view, so the list and every status badge agree. A mission that has
     ended stops reporting by design, so its series are never stale."""
     return store.read_df(db, """
-        SELECT p.mission, p.indicator, i.name, s.period_type, p.latest_period,
+        SELECT p.mission, p.indicator, i.name, s.latest_period_type AS period_type, p.latest_period,
                p.days_since_latest AS days_since, c.days + c.grace_days AS allowed_days
         FROM progress p JOIN indicators i ON i.code = p.indicator
-        JOIN (SELECT DISTINCT mission, indicator, period, period_type FROM series) s
-             ON s.mission = p.mission AND s.indicator = p.indicator AND s.period = p.latest_period
-        JOIN reporting_cycles c ON c.period_type = s.period_type
+        JOIN series_summary s ON s.mission = p.mission AND s.indicator = p.indicator
+        JOIN reporting_cycles c ON c.period_type = s.latest_period_type
         WHERE p.stale ORDER BY days_since DESC, p.mission, p.indicator""")
 
 
@@ -82,15 +80,12 @@ def reporting_cycles(db: Path) -> pd.DataFrame:
 
 
 def outliers(db: Path) -> pd.DataFrame:
-    """Values far from their neighbours in the same series, by the rule in peacepulse.outliers."""
-    stored = ("(SELECT mission, indicator, sex, age, location, period, period_end, value, "
-              "NULL::INTEGER AS line FROM observations)")
-    return store.read_df(db, f"""
-        SELECT f.mission, f.indicator, f.sex, f.age, f.location, f.period, f.value,
-               round(f.median, 4) AS median, round(f.scale, 4) AS scale, round(f.score, 1) AS score, o.source
-        FROM ({outlier_sql(stored)}) f
-        JOIN observations o USING (mission, indicator, sex, age, location, period)
-        ORDER BY f.score DESC, f.mission, f.indicator, f.period""")
+    """Values far from their neighbours in the same series, by the rule in peacepulse.outliers.
+
+    Every upload judges the series it touches again and keeps the flagged values in outlier_flag."""
+    return store.read_df(db, """
+        SELECT mission, indicator, sex, age, location, period, value, median, scale, score, source
+        FROM outlier_flag ORDER BY score DESC, mission, indicator, period""")
 
 
 def batches(db: Path) -> pd.DataFrame:

@@ -92,15 +92,18 @@ def headline(db: Path, kind: str | None = None, active_only: bool = False) -> pd
     """Missions with data, indicators with data, data points and the latest period, each also for
     real data alone (``*_real``), so that synthetic demo values never pass for real ones."""
     where, params = filters_sql({"m.kind": kind, "m.active": True if active_only else None})
+    # From the per-series counts the uploads keep (observation_summary), not a scan of every row.
     return store.read_df(db, f"""
-        WITH o AS (SELECT o.* FROM observations o JOIN missions m ON m.code = o.mission {where})
+        WITH o AS (SELECT o.* FROM observation_summary o JOIN missions m ON m.code = o.mission {where})
         SELECT count(DISTINCT mission) AS missions, count(DISTINCT indicator) AS indicators,
-               count(*) AS data_points,
-               arg_max(period, period_end) AS latest_period, max(period_end) AS latest_period_end,
+               coalesce(sum(observations), 0)::BIGINT AS data_points,
+               arg_max(latest_period, (latest_period_end, latest_period_start)) AS latest_period,
+               max(latest_period_end) AS latest_period_end,
                count(DISTINCT mission) FILTER (WHERE NOT synthetic) AS missions_real,
                count(DISTINCT indicator) FILTER (WHERE NOT synthetic) AS indicators_real,
-               count(*) FILTER (WHERE NOT synthetic) AS data_points_real,
-               arg_max(period, period_end) FILTER (WHERE NOT synthetic) AS latest_period_real
+               coalesce(sum(observations) FILTER (WHERE NOT synthetic), 0)::BIGINT AS data_points_real,
+               arg_max(latest_period, (latest_period_end, latest_period_start)) FILTER (WHERE NOT synthetic)
+                   AS latest_period_real
         FROM o""", params).iloc[0]
 
 
@@ -169,8 +172,8 @@ def year_bounds(db: Path, mission: str | None = None) -> tuple[int, int] | None:
 def breakdown_dims(db: Path, indicator: str, mission: str | None = None) -> list[str]:
     """The disaggregations (sex, age, location) that have data beyond the total."""
     where, params = filters_sql({"indicator": indicator, "mission": mission})
-    row = store.read_df(db, f"""SELECT bool_or(sex <> 'total') sex, bool_or(age <> 'total') age,
-                                       bool_or(location <> 'total') location FROM observations{where}""", params)
+    row = store.read_df(db, f"""SELECT bool_or(by_sex) sex, bool_or(by_age) age, bool_or(by_location) location
+                                FROM observation_summary{where}""", params)
     return [dim for dim in DIMENSIONS if row[dim].fillna(False).iloc[0]]
 
 
@@ -189,20 +192,44 @@ def breakdown(db: Path, indicator: str, by: str, mission: str | None = None) -> 
         ORDER BY mission, {by}, period_end""", params)
 
 
-def observations(db: Path, indicator: str, mission: str | None = None) -> pd.DataFrame:
+OBSERVATION_COLUMNS = ("mission", "indicator", "period", "sex", "age", "location", "value", "numerator", "denominator",
+                       "source", "synthetic", "revision", "batch_id", "recorded_at", "comment")
+# Mission, period, sex, age and location identify an observation of one indicator: rows in this order, after
+# any sort asked for, come in the same order every time, so that pages of rows never overlap or skip.
+_OBSERVATION_ORDER = ("mission", "period_end", "period", "sex", "age", "location")
+
+
+def observations(db: Path, indicator: str, mission: str | list[str] | None = None) -> pd.DataFrame:
     where, params = filters_sql({"indicator": indicator, "mission": mission})
-    return store.read_df(db, f"""SELECT mission, indicator, period, sex, age, location, value, numerator,
-        denominator, source, synthetic, revision, batch_id, recorded_at, comment
-        FROM observations{where} ORDER BY mission, period_end, sex, age, location""", params)
+    return store.read_df(db, f"""SELECT {', '.join(OBSERVATION_COLUMNS)}
+        FROM observations{where} ORDER BY {', '.join(_OBSERVATION_ORDER)}""", params)
+
+
+def observation_page(db: Path, indicator: str, mission: str | list[str] | None = None, start: int = 0,
+                     rows: int = 100, sort: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Rows [start, start + rows) of an indicator's observations, sorted by `sort` ((column, 'asc' or 'desc')
+    pairs, columns of OBSERVATION_COLUMNS) and then by the key, for a grid that fetches one block at a time."""
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
+    order = [f"{c} {'DESC' if d == 'desc' else 'ASC'}" for c, d in sort or [] if c in OBSERVATION_COLUMNS]
+    order += [c for c in _OBSERVATION_ORDER if c not in {o.split()[0] for o in order}]
+    return store.read_df(db, f"""SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations{where}
+        ORDER BY {', '.join(order)} LIMIT ? OFFSET ?""", [*params, max(0, int(rows)), max(0, int(start))])
+
+
+def observation_count(db: Path, indicator: str, mission: str | list[str] | None = None) -> int:
+    """How many observations an indicator has (for these missions), from the counts the uploads keep."""
+    where, params = filters_sql({"indicator": indicator, "mission": mission})
+    found = store.read_df(db, f"SELECT coalesce(sum(observations), 0)::BIGINT AS n FROM observation_summary{where}", params)
+    return int(found["n"].iloc[0])
 
 
 def revisions(db: Path, indicator: str, mission: str | None = None) -> pd.DataFrame:
     """Every revision of the observations of an indicator that were revised at least once."""
     where, params = filters_sql({"indicator": indicator, "mission": mission})
+    # revised_observation holds the history of exactly the keys revised at least once.
     return store.read_df(db, f"""SELECT mission, period, sex, age, location, revision, value, source,
                batch_id, recorded_at, comment
-        FROM observation_history{where}
-        QUALIFY max(revision) OVER (PARTITION BY mission, period, sex, age, location) > 1
+        FROM revised_observation{where}
         ORDER BY mission, period, sex, age, location, revision""", params)
 
 
@@ -210,7 +237,7 @@ def theme_indicators(db: Path, theme: int, real_only: bool = False) -> pd.DataFr
     """Indicators under a theme that have data, key ones first."""
     return store.read_df(db, """SELECT i.code, i.name, i.unit, i.direction, i.kpi FROM indicators i
         JOIN indicator_themes it ON it.indicator = i.code AND it.theme = ?
-        WHERE i.code IN (SELECT DISTINCT indicator FROM series WHERE NOT (? AND synthetic))
+        WHERE i.code IN (SELECT indicator FROM series_summary WHERE NOT (? AND synthetic))
         ORDER BY NOT i.kpi, i.code""", [int(theme), real_only])
 
 

@@ -1,7 +1,8 @@
 """The DuckDB store: where it lives, short-lived connections, migrations.
 
-No connection outlives a call: DuckDB locks the file across processes, so a
-held connection would either lock analysts out or block uploads.
+No connection outlives a call, or at most one dashboard request (``shared_reads``):
+DuckDB locks the file across processes, so a held connection would either lock
+analysts out or block uploads.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -54,6 +56,11 @@ MISSING = ("There is no store yet. Whoever runs this server can create one with 
 UNREADABLE = ("The store could not be opened: its file is damaged or cannot be read. "
               "The server log has the details.")
 FAILING = "The store reported an error while reading it; it may be damaged. The server log has the details."
+
+
+# Read-only connections shared by the reads of one block of work (a dashboard request), by store path.
+# Per context, never across requests: see shared_reads.
+_SHARED: ContextVar[dict[str, duckdb.DuckDBPyConnection] | None] = ContextVar("peacepulse_shared_reads", default=None)
 
 
 def resolve_db(path: str | Path | None = None) -> Path:
@@ -117,8 +124,19 @@ def _connect(db: Path, read_only: bool, external: bool = False) -> duckdb.DuckDB
 
 @contextmanager
 def reading(db: Path, external: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit. Its queries reach nothing but the store unless
-    ``external`` (an analyst's own query at the command line, an export writing files)."""
+    """A read-only connection, closed on exit (or the block's shared one, see shared_reads). Its
+    queries reach nothing but the store unless ``external`` (an analyst's own query at the command
+    line, an export writing files); such a connection is never shared."""
+    shared = _SHARED.get()
+    if shared is not None and not external:
+        key = str(db.resolve())
+        if key not in shared:
+            shared[key] = _connect(db, read_only=True)
+        try:
+            yield shared[key]
+        except duckdb.Error as err:
+            raise _explain(db, err) from err
+        return
     con = _connect(db, read_only=True, external=external)
     try:
         yield con
@@ -126,6 +144,32 @@ def reading(db: Path, external: bool = False) -> Iterator[duckdb.DuckDBPyConnect
         raise _explain(db, err) from err
     finally:
         con.close()
+
+
+def _release_shared(db: Path | None = None) -> None:
+    shared = _SHARED.get()
+    for key in [k for k in (shared or {}) if db is None or k == str(db.resolve())]:
+        shared.pop(key).close()
+
+
+class shared_reads:  # noqa: N801 - used like a function, as a context manager or begin/end pair
+    """Within it, reads of a store share one read-only connection, opened at the first read and
+    closed at the end: opening one costs far more (~25 ms) than most dashboard queries. Meant for
+    one request, and never longer, so that no connection is held between requests. A write in the
+    block closes the shared connection first (one process cannot mix read-only and read-write)."""
+
+    def __enter__(self) -> shared_reads:
+        self._token = _SHARED.set({})
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            _release_shared()
+        finally:
+            try:
+                _SHARED.reset(self._token)
+            except ValueError:  # ended in another context than it began: leave that one clean
+                _SHARED.set(None)
 
 
 @contextmanager
@@ -137,6 +181,7 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
     touches only temporary tables and may fail without harm (reading upload files).
     Like a dashboard read, the connection reaches no file but the store.
     """
+    _release_shared(db)
     con = _connect(db, read_only=False)
     begun = False
     try:
@@ -163,12 +208,16 @@ def read_df(db: Path, sql: str, params: list | None = None, external: bool = Fal
 
 
 def data_version(db: Path) -> str:
-    """A token that changes after every committed upload; a cache key for reads."""
+    """A token that changes after every committed upload; a cache key for reads.
+
+    Taken from the file and its write-ahead log (size and modification time), without opening the
+    store: a commit always writes one of them, and a read never does. A checkpoint changes it too,
+    which only costs a cache miss."""
     if not db.exists():
         return "absent"
-    with reading(db) as con:
-        row = con.execute("SELECT count(*), max(batch_id), max(uploaded_at) FROM batch").fetchall()[0]
-    return f"{row[0]}-{row[1]}-{row[2]}"
+    wal = db.with_name(db.name + ".wal")
+    parts = [(p.stat().st_size, p.stat().st_mtime_ns) for p in (db, wal) if p.exists()]
+    return "-".join(f"{size}.{mtime}" for size, mtime in parts)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
