@@ -93,7 +93,8 @@ def store_problem() -> dbc.Alert | None:
     try:
         path = db()
         store.require(path)
-        version(path)
+        with store.reading(path) as con:  # the data version no longer opens the store: open it here
+            con.execute("SELECT count(*) FROM batch").fetchall()
     except Exception as err:
         return failure(err, "store check")
     return None
