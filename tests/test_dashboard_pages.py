@@ -19,7 +19,7 @@ from peacepulse import store
 QUERIES = [
     ("/", {}), ("/", {"kind": "political", "active": "0"}),
     ("/mission", {}), ("/mission", {"code": "UNMISS"}), ("/mission", {"code": "NOPE"}),
-    ("/mission", {"code": "unmiss", "theme": "7", "from": "2019", "to": "x"}),
+    ("/mission", {"code": "unmiss", "theme": "7", "from": "2019", "to": "x"}), ("/mission", {"code": "UNMA"}),
     ("/theme", {"n": "5"}), ("/theme", {"n": "99", "active": "0"}),
     ("/indicator", {}), ("/indicator", {"code": "FAT_MALICIOUS", "mission": "UNMISS", "by": "sex"}),
     ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),

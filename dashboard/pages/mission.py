@@ -126,7 +126,7 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
             dcc.Link("All missions", href="/missions")])
     m = mission.iloc[0]
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
-                                           "active" if m["active"] else "closed") if pd.notna(v))
+                                           {True: "active", False: "closed"}.get(m["active"], "dates unknown")) if pd.notna(v))
     head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
     themes = load(queries.themes)
     if theme is not None and theme_n not in set(themes["number"]):
