@@ -25,7 +25,8 @@ QUERIES = [
     ("/indicator", {"code": "FAT_MALICIOUS", "active": "0"}),
     ("/quality", {}), ("/quality", {"active": "0"}),
     ("/missions", {}), ("/missions", {"kind": "political"}), ("/missions", {"kind": "nonsense"}), ("/themes", {}),
-    ("/upload", {}), ("/actions", {}), ("/actions", {"mission": "UNMISS", "theme": "x", "all": "1"}),
+    ("/upload", {}), ("/signals", {}), ("/signals", {"mission": "UNMISS", "severity": "x", "acknowledged": "1"}),
+    ("/actions", {}), ("/actions", {"mission": "UNMISS", "theme": "x", "all": "1"}),
 ]
 
 
@@ -433,3 +434,32 @@ def test_pag012_the_indicator_page_sends_one_block_of_a_long_table(db, within_ap
     newest = indicator.rows({"startRow": 0, "endRow": 3, "sortModel": [{"colId": "period", "sort": "desc"}]}, scope)
     assert [(r["period"], r["location"]) for r in newest["rowData"]] == [
         ("2025", "Sector 1"), ("2025", "Sector 10"), ("2025", "Sector 11")]
+
+
+def test_pag024_the_signals_page_lists_each_missions_signals_and_acknowledges_one(db, within_app,
+                                                                               monkeypatch) -> None:
+    from conftest import upload
+
+    from dashboard.pages import signals as page
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    assert upload(db, "obs.csv", "mission,indicator,period,value,source\nUNMISS,FAT_MALICIOUS,2019,3,test\n"
+                                 "MINUSCA,FAT_MALICIOUS,2018,3,test\n").ok
+    layout = dash.page_registry["dashboard.pages.signals"]["layout"]
+    out = _texts(layout())
+    assert "2 signals need a decision across 2 missions." in out
+    assert _find(layout(), "sig-mission-UNMISS") is not None and "/mission?code=UNMISS&theme=5" in out
+    assert "FAT_MALICIOUS: the latest value is 2019" in _texts(layout(mission="UNMISS"))
+    assert "MINUSCA" not in _texts(_find(layout(mission="UNMISS"), "sig-mission-UNMISS"))
+    assert _find(layout(severity="high"), "sig-empty") is not None
+    assert "No mission 'UNMISX'." in _texts(layout(mission="UNMISX"))
+    keys = _find(layout(mission="UNMISS"), "sig-keys").data
+    with pytest.raises(PreventUpdate):
+        page.confirm(1, None, "note", "/signals")
+    assert page.confirm(1, keys[0], "  ", "/signals")[1] is True  # a note is required
+    assert page.confirm(1, keys[0], "Known: reporting resumes in March", "/signals?mission=UNMISS") == \
+        ("/signals?mission=UNMISS", False)
+    from flask import g
+    g.pop("pp_version", None)  # as the next request does, read the data version afresh
+    assert "1 signal needs a decision across 1 mission." in _texts(layout())
+    shown = _texts(layout(acknowledged="1"))
+    assert "Acknowledged: Known: reporting resumes in March" in shown

@@ -60,8 +60,9 @@ def layout(mission: str | None = None, severity: str | None = None, **query) -> 
     rules = html.Details([html.Summary("The rules"), html.Ul([html.Li(f"{k.replace('_', ' ')}: {v}")
                                                               for k, v in signals.RULES.items()], className="small")],
                          className="mb-3")
-    head = ui.page_title("Signals", "sig-heading", f"{len(chosen):,} signals need a decision"
-                         + (f" for {mission}" if mission else f" across {chosen['mission'].nunique():,} missions") + ".")
+    n, places = len(chosen), chosen["mission"].nunique()
+    head = ui.page_title("Signals", "sig-heading", f"{n:,} signal{'s need' if n != 1 else ' needs'} a decision"
+                         + (f" for {mission}" if mission else f" across {places:,} mission{'s' * (places != 1)}") + ".")
     if chosen.empty:
         body = ui.empty_state("No signal needs a decision here.", "sig-empty")
     else:
