@@ -10,6 +10,7 @@ from pathlib import Path
 import dash
 import plotly
 import pytest
+from dash import html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components
@@ -460,11 +461,13 @@ def test_pag024_the_signals_page_lists_each_missions_signals_and_acknowledges_on
     assert "No mission 'UNMISX'." in _texts(layout(mission="UNMISX"))
     keys = _find(layout(mission="UNMISS"), "sig-keys").data
     with pytest.raises(PreventUpdate):
-        page.confirm(1, None, "note", "/signals")
-    assert page.confirm(1, keys[0], "  ", "/signals")[1] is True  # a note is required
-    assert page.confirm(1, keys[0], "Known: reporting resumes in March", "/signals?mission=UNMISS") == \
-        ("/signals?mission=UNMISS", False)
+        page.confirm(1, None, "note", "UNMISS", None, False)
+    assert page.confirm(1, keys[0], "  ", "UNMISS", None, False)[1:] == (True, True)  # a note is required
     from flask import g
+    g.pop("pp_version", None)  # the callback is a request of its own
+    listing, invalid, still_open = page.confirm(1, keys[0], "Known: reporting resumes in March", "UNMISS", None, False)
+    assert (invalid, still_open) == (False, False)
+    assert "0 signals need a decision for UNMISS." in _texts(html.Div(listing))
     g.pop("pp_version", None)  # as the next request does, read the data version afresh
     assert "1 signal needs a decision across 1 mission." in _texts(layout())
     shown = _texts(layout(acknowledged="1"))

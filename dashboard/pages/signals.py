@@ -47,9 +47,7 @@ def layout(mission: str | None = None, severity: str | None = None, **query) -> 
         if mission not in known:
             return html.Div([ui.page_title("Signals", "sig-heading"), ui.not_found(
                 "mission", mission, known, "/signals?mission={code}", "sig-unknown")])
-    chosen = found[(found["mission"] == mission) if mission else slice(None)]
-    if severity in SEVERITIES:
-        chosen = chosen[chosen["severity"] == severity]
+    chosen = _chosen(found, mission, severity)
     controls = dbc.Row([
         dbc.Col(dcc.Dropdown(id="sig-mission", value=mission, options=missions, placeholder="All missions"), md=3),
         dbc.Col(dcc.Dropdown(id="sig-severity", value=severity if severity in SEVERITIES else None,
@@ -60,20 +58,29 @@ def layout(mission: str | None = None, severity: str | None = None, **query) -> 
     rules = html.Details([html.Summary("The rules"), html.Ul([html.Li(f"{k.replace('_', ' ')}: {v}")
                                                               for k, v in signals.RULES.items()], className="small")],
                          className="mb-3")
+    return html.Div([ui.page_title("Signals", "sig-heading"), controls, rules,
+                     html.Div(_listing(chosen, mission), id="sig-listing"), dcc.Store(id="sig-picked"), _modal()])
+
+
+def _chosen(found, mission: str | None, severity: str | None):
+    chosen = found[found["mission"] == mission] if mission else found
+    return chosen[chosen["severity"] == severity] if severity in SEVERITIES else chosen
+
+
+def _listing(chosen, mission: str | None) -> list:
+    """The count, then each mission's signals; the keys the acknowledge buttons stand for."""
     n, places = len(chosen), chosen["mission"].nunique()
-    head = ui.page_title("Signals", "sig-heading", f"{n:,} signal{'s need' if n != 1 else ' needs'} a decision"
-                         + (f" for {mission}" if mission else f" across {places:,} mission{'s' * (places != 1)}") + ".")
+    head = html.P(f"{n:,} signal{'s need' if n != 1 else ' needs'} a decision"
+                  + (f" for {mission}" if mission else f" across {places:,} mission{'s' * (places != 1)}") + ".",
+                  id="sig-count", className="text-muted")
     if chosen.empty:
-        body = ui.empty_state("No signal needs a decision here.", "sig-empty")
-    else:
-        indexed = chosen.reset_index(drop=True)
-        body = html.Div([dbc.Card([dbc.CardHeader(html.H4(f"{m} · {len(rows)}", className="h6 mb-0")),
-                                   dbc.ListGroup([_item(i, r) for i, r in zip(rows.index, rows.itertuples())],
-                                                 flush=True)], className="mb-3", id=f"sig-mission-{m}")
-                         for m, rows in indexed.groupby("mission", sort=True)])
-        keys = indexed[["signal", "fingerprint", "detail"]].to_dict("records")
-        body = html.Div([body, dcc.Store(id="sig-keys", data=keys)])
-    return html.Div([head, controls, rules, body, dcc.Store(id="sig-picked"), _modal()])
+        return [head, ui.empty_state("No signal needs a decision here.", "sig-empty")]
+    indexed = chosen.reset_index(drop=True)
+    cards = [dbc.Card([dbc.CardHeader(html.H4(f"{m} · {len(rows)}", className="h6 mb-0")),
+                       dbc.ListGroup([_item(i, r) for i, r in zip(rows.index, rows.itertuples())], flush=True)],
+                      className="mb-3", id=f"sig-mission-{m}") for m, rows in indexed.groupby("mission", sort=True)]
+    keys = indexed[["signal", "fingerprint", "detail"]].to_dict("records")
+    return [head, html.Div(cards), dcc.Store(id="sig-keys", data=keys)]
 
 
 @callback(Output("sig-picked", "data"), Output("sig-modal", "is_open"), Output("sig-chosen", "children"),
@@ -85,16 +92,19 @@ def pick(clicks: list[int | None], keys: list[dict]) -> tuple:
     return chosen, True, chosen["detail"]
 
 
-@callback(Output("url", "href", allow_duplicate=True), Output("sig-note", "invalid"),
+@callback(Output("sig-listing", "children"), Output("sig-note", "invalid"), Output("sig-modal", "is_open", allow_duplicate=True),
           Input("sig-confirm", "n_clicks"), State("sig-picked", "data"), State("sig-note", "value"),
-          State("url", "href"), prevent_initial_call=True)
-def confirm(_: int, picked: dict | None, note: str | None, href: str) -> tuple:
+          State("sig-mission", "value"), State("sig-severity", "value"), State("sig-acknowledged", "value"),
+          prevent_initial_call=True)
+def confirm(_: int, picked: dict | None, note: str | None, mission: str | None, severity: str | None,
+            acknowledged: bool) -> tuple:
     if not picked:
         raise PreventUpdate
     if not (note or "").strip():
-        return dash.no_update, True
+        return dash.no_update, True, True
     signals.acknowledge(db(), picked["signal"], picked["fingerprint"], note)
-    return href, False  # the page is drawn again, without the signal
+    found = load(signals.find, None, None, bool(acknowledged))  # read after the write: a new data version
+    return _listing(_chosen(found, mission, severity), mission), False, False
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("sig-mission", "value"),
