@@ -9,6 +9,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import components as ui
 from dashboard.data import db, guarded, load
 from peacepulse.assess import signals
+from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/signals", name="Signals", title="PeacePulse · Signals", order=5)
 SEVERITIES = {"high": "danger", "medium": "warning", "low": "secondary"}
@@ -43,7 +44,7 @@ def layout(mission: str | None = None, severity: str | None = None, **query) -> 
     found = load(signals.find, None, None, show_acknowledged)
     missions = sorted(found["mission"].unique())
     if mission and mission not in missions:
-        known = load(lambda path: signals.store.read_df(path, "SELECT code FROM missions"))["code"].tolist()
+        known = load(queries.missions)["code"].tolist()
         if mission not in known:
             return html.Div([ui.page_title("Signals", "sig-heading"), ui.not_found(
                 "mission", mission, known, "/signals?mission={code}", "sig-unknown")])

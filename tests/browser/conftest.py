@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.screenshots import chrome, free_port, settled
@@ -78,6 +79,18 @@ class Browser:
 
     def wait_for(self, condition, timeout: float = 30):
         return WebDriverWait(self.driver, timeout).until(lambda d: condition())
+
+    def click(self, element) -> None:
+        """Click once nothing covers the element (a loading overlay, a closing dialog); the page may
+        still be growing, so it is scrolled into view before every try."""
+        def clicked() -> bool:
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            try:
+                element.click()
+                return True
+            except ElementClickInterceptedException:
+                return False
+        self.wait_for(clicked)
 
     def severe_logs(self) -> list[str]:
         return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]

@@ -1,19 +1,7 @@
 """The adaptive loop in a real browser: signals worked through and acknowledged, actions filtered."""
 from __future__ import annotations
 
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
-
-
-def _click(browser, element) -> None:
-    def clicked() -> bool:
-        browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        try:
-            element.click()
-            return True
-        except ElementClickInterceptedException:
-            return False
-    browser.wait_for(clicked)
 
 
 def test_loop001_a_signal_is_acknowledged_with_a_note_and_rests(browser) -> None:
@@ -27,18 +15,18 @@ def test_loop001_a_signal_is_acknowledged_with_a_note_and_rests(browser) -> None
     assert items and count.endswith("for UNMISS.")
     detail = items[0].find_element(By.CSS_SELECTOR, ".small").text
     before = len(items)
-    _click(browser, items[0].find_element(By.TAG_NAME, "button"))
+    browser.click(items[0].find_element(By.TAG_NAME, "button"))
     note = browser.wait_for(lambda: browser.driver.find_element(By.ID, "sig-note"))
     browser.wait_for(note.is_displayed)
     assert detail in browser.driver.find_element(By.ID, "sig-chosen").text
-    _click(browser, browser.driver.find_element(By.ID, "sig-confirm"))  # no note yet: refused
+    browser.click(browser.driver.find_element(By.ID, "sig-confirm"))  # no note yet: refused
     browser.wait_for(lambda: "is-invalid" in note.get_attribute("class"))
     note.send_keys("Known: the series restarts with the next report")
-    _click(browser, browser.driver.find_element(By.ID, "sig-confirm"))
+    browser.click(browser.driver.find_element(By.ID, "sig-confirm"))
     browser.wait_for(lambda: len(browser.driver.find_elements(By.CSS_SELECTOR, "[id^=sig-item-]")) == before - 1)
     assert detail not in browser.driver.find_element(By.ID, "main").text
     browser.wait_for(lambda: not browser.driver.find_elements(By.CSS_SELECTOR, ".modal-backdrop"))
-    _click(browser, browser.driver.find_element(By.ID, "sig-acknowledged"))
+    browser.click(browser.driver.find_element(By.ID, "sig-acknowledged"))
     browser.wait_for(lambda: "acknowledged=1" in browser.path())
     browser.settle()
     assert "Acknowledged: Known: the series restarts with the next report" in \

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 
 from peacepulse import store
@@ -19,19 +18,8 @@ def _upload(browser, path: Path) -> None:
     browser.settle()
 
 
-def _click(browser, element) -> None:
-    """Click once the loading overlay that follows a check has gone; the page may still be growing,
-    so the element is scrolled into view before every try."""
-    browser.wait_for(lambda: _clicked(browser, element))
 
 
-def _clicked(browser, element) -> bool:
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    try:
-        element.click()
-        return True
-    except ElementClickInterceptedException:
-        return False
 
 
 def _grid_column(browser, grid_id: str, column: str) -> list[str]:
@@ -74,7 +62,7 @@ def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, demo_d
     assert browser.driver.find_element(By.ID, "upl-new").text == "1"
     commit = browser.driver.find_element(By.ID, "upl-commit")
     assert commit.is_enabled()
-    _click(browser, commit)
+    browser.click(commit)
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
     assert store.read_df(demo_db, "SELECT count(*) AS n FROM series WHERE mission = ? AND indicator = ? AND period = ?",
                          [s["mission"], s["indicator"], s["new_period"]])["n"].iloc[0] == 1
@@ -102,12 +90,12 @@ def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, demo_db:
     assert link.get_attribute("href").startswith("data:text/csv")
 
     # choosing the convention checks the same file again
-    _click(browser, browser.driver.find_element(By.XPATH, "//*[@id='upl-decimal']//label[contains(., 'Decimal comma')]"))
+    browser.click(browser.driver.find_element(By.XPATH, "//*[@id='upl-decimal']//label[contains(., 'Decimal comma')]"))
     browser.wait_for(lambda: "alert-danger" not in browser.driver.find_element(By.ID, "upl-message")
                      .get_attribute("class"))
     browser.settle()
     assert browser.driver.find_element(By.ID, "upl-new").text == "2"
-    _click(browser, browser.driver.find_element(By.ID, "upl-commit"))
+    browser.click(browser.driver.find_element(By.ID, "upl-commit"))
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
     stored = store.read_df(demo_db, """SELECT period, value FROM observations WHERE mission = 'UNMISS'
                                         AND indicator = 'UNIF_WOMEN_SHARE' AND period IN ('2031', '2032')
@@ -117,7 +105,7 @@ def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, demo_db:
 
 def _upload_and_commit(browser, path: Path) -> None:
     _upload(browser, path)
-    _click(browser, browser.driver.find_element(By.ID, "upl-commit"))
+    browser.click(browser.driver.find_element(By.ID, "upl-commit"))
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
 
 

@@ -138,8 +138,13 @@ PERIOD = Lookup(_periods, {"{name}": "VARCHAR", "{name}_type": "VARCHAR",
                 f"'{{text}}' is not a period. Write it as one of {FORMS}.")
 
 
+def listed(text: object) -> list[str]:
+    """The items of a list typed in one cell, separated by ';' (or ',' or '|')."""
+    return [p.strip() for p in re.split(r"[;,|]", str(text)) if p.strip()]
+
+
 def _theme_list(text: str) -> str | None:
-    parts = [p.strip() for p in re.split(r"[;,|]", text) if p.strip()]
+    parts = listed(text)
     if not parts or not all(p.isdigit() and 1 <= int(p) <= 10 for p in parts):
         return None
     numbers = [int(p) for p in parts]
@@ -189,12 +194,12 @@ class Codes:
 
     def table(self, texts: pd.Series, catalogue: dict[str, pd.DataFrame]) -> pd.DataFrame:
         known = dict(zip(catalogue[self.catalogue]["code"].str.upper(), catalogue[self.catalogue]["code"]))
-        listed = [[p.strip() for p in re.split(r"[;,|]", str(t)) if p.strip()] for t in texts]
+        items = [listed(t) for t in texts]
         return pd.DataFrame({
             "text": texts.to_numpy(),
             "{name}": [";".join(dict.fromkeys(known[p.upper()] for p in parts if p.upper() in known)) or None
-                       for parts in listed],
-            "{name}_unknown": [", ".join(p for p in parts if p.upper() not in known) or None for parts in listed]})
+                       for parts in items],
+            "{name}_unknown": [", ".join(p for p in parts if p.upper() not in known) or None for parts in items]})
 
 
 # What each catalogue tells about a code, for the checks and warnings of the rows using it.
