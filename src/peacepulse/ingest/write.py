@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from ..kinds import Kind
-from . import rollups
+from ..store import rollups
 from .read import quote_name
 
 
