@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, briefing, demo, incidents, ingest, seeds, store
+from . import __version__, demo, incidents, ingest, seeds, store
 from .assess import signals
 from .ingest import Report, problems
 from .kinds import KINDS
@@ -185,6 +185,7 @@ def cmd_signals(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from . import briefing  # plotly and the rest are loaded only for this command
     output = Path(args.output)
     if output.is_dir():
         raise UsageError(f"{output} is a folder; give the file to write, such as "
