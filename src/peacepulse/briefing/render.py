@@ -186,7 +186,8 @@ def _provenance(facts: Facts) -> str:
                       for r in facts.sources.itertuples())
     batches = "".join(f"<tr><td>{r.batch_id}</td><td>{e(r.kind)}</td><td>{e(r.file_name)}</td>"
                       f"<td>{r.uploaded_at:%Y-%m-%d %H:%M}</td><td>{e(r.origin)}</td>"
-                      f"<td>{r.rows_for_mission:,}</td></tr>" for r in facts.batches.itertuples())
+                      f"<td>{f'{r.rows_for_mission:,}' if r.rows_for_mission else 'the catalogue'}</td></tr>"
+                      for r in facts.batches.itertuples())
     synthetic = facts.sources[facts.sources["synthetic"]]
     plain = (f"Synthetic: {int(synthetic['indicators'].sum())} series from the source “synthetic”, invented for the "
              "demonstration." if not synthetic.empty else "Synthetic: none of the series is synthetic.")
