@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.data import db
-from peacepulse import briefing
+from peacepulse import briefing, store
 
 LABEL = "Download briefing"
 
@@ -26,8 +26,16 @@ def button() -> html.Div:
                    (Output("msn-briefing", "children"), "Preparing the briefing…", LABEL)],
           prevent_initial_call=True)
 def download(clicks: int | None, search: str | None) -> dict:
-    code = (parse_qs((search or "").lstrip("?")).get("code") or [""])[0].strip()
+    """The briefing of the page's mission, as of the page's as_of if it has one."""
+    query = parse_qs((search or "").lstrip("?"))
+    code, when = ((query.get(k) or [""])[0].strip() for k in ("code", "as_of"))
     if not clicks or not code:
         raise PreventUpdate
-    mission = briefing.mission_code(db(), code)  # as stored, whatever its case in the URL
-    return dcc.send_string(briefing.build(db(), mission), briefing.file_name(mission), type="text/html")
+    try:
+        moment = store.parse_as_of(when) if when else None
+    except ValueError:
+        raise PreventUpdate from None  # the page says what is wrong with it, and shows no button
+    with store.as_of(moment):
+        mission = briefing.mission_code(db(), code)  # as stored, whatever its case in the URL
+        text = briefing.build(db(), mission)
+    return dcc.send_string(text, briefing.file_name(mission, as_of=moment), type="text/html")

@@ -10,9 +10,10 @@ are those of the data as it stands (at ``as_of``, if given).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import store
 from . import render
 from .gather import BriefingError, gather, mission_row, period_of
 
@@ -24,11 +25,12 @@ def _now() -> datetime:
 
 
 def build(db: Path, mission: str, period: str | None = None, as_of: datetime | None = None) -> str:
-    """The briefing's HTML text; a BriefingError for an unknown mission or a malformed period."""
+    """The briefing's HTML text, of the store as it stood at `as_of` (UTC) if given, else as it is; a
+    BriefingError for an unknown mission or a malformed period."""
     chosen = period_of(period)
-    made_at = _now()
-    today: date = (as_of or made_at).date()
-    return render.page(gather(db, mission, chosen, as_of, made_at, today))
+    with store.as_of(as_of):
+        moment = store.current_as_of()  # as_of, or the moment the caller already reads the store at
+        return render.page(gather(db, mission, chosen, moment, _now(), store.today()))
 
 
 def mission_code(db: Path, text: str) -> str:

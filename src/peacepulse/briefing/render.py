@@ -8,6 +8,7 @@ import pandas as pd
 from markdown_it import MarkdownIt
 from plotly.offline import get_plotlyjs
 
+from .. import store
 from ..assess import signals as signal_rules
 from ..figures import STATUS_LABELS, STATUS_SYMBOLS
 from . import charts
@@ -50,7 +51,8 @@ def status(code: object, extra: str = "") -> str:
 
 def _when(facts: Facts) -> str:
     if facts.as_of is not None:
-        return f"as of {facts.as_of:%Y-%m-%d %H:%M:%S} UTC"
+        label = store.as_of_label(facts.as_of)
+        return f"as of the end of {label} (UTC)" if len(label) == 10 else f"as of {label}"
     return f"as of now, {facts.made_at:%Y-%m-%d %H:%M} UTC"
 
 
