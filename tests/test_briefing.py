@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import upload
 from plotly.offline import get_plotlyjs
@@ -240,6 +241,29 @@ def test_brf012_an_unknown_mission_or_period_says_so(demo_db):
     assert briefing.mission_code(demo_db, " unmiss ") == "UNMISS"
 
 
+def _uploaded(db: Path, file_name: str):
+    return store.read_df(db, "SELECT uploaded_at FROM batches WHERE file_name = ?", [file_name])["uploaded_at"].iloc[0]
+
+
+def test_brf016_as_of_a_moment_the_briefing_shows_the_store_as_it_stood(demo_db, unmiss):
+    before = (_uploaded(demo_db, "synthetic-observations.csv") - pd.Timedelta(microseconds=1)).to_pydatetime()
+    page = briefing.build(demo_db, "UNMISS", as_of=before)
+    body = _body(page)
+    assert f"Data as of {before.isoformat(' ', 'seconds')} UTC." in _text(body)
+    assert "None of the data in this briefing is synthetic." in body  # the synthetic series came later
+    table = re.search(r'<table class="data" id="batches">(.*?)</table>', body, re.S).group(1)
+    assert "synthetic-observations.csv" not in table and "observations-gender.csv" in table
+    assert "<h3>Assessment" not in body and body.count("No assessment of this theme.") == 10
+    spec = _charts(page)
+    assert not [t for t in spec["traces"] if t["meta"].get("synthetic")]
+    assert "synthetic-observations.csv" in unmiss and "<h3>Assessment" in unmiss  # today's has them all
+
+
+def test_brf017_before_the_first_upload_the_mission_is_unknown_and_the_message_says_when(demo_db):
+    with pytest.raises(briefing.BriefingError, match=r"^No mission 'UNMISS' as of 2000-01-01\."):
+        briefing.build(demo_db, "UNMISS", as_of=store.parse_as_of("2000-01-01"))
+
+
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "peacepulse.cli", *args], capture_output=True, text=True, timeout=180,
                           env={**os.environ, "PEACEPULSE_INCIDENT_LOG": os.devnull})
@@ -265,6 +289,17 @@ def test_brf014_usage_errors_exit_2_and_write_nothing(demo_db, tmp_path, args, c
     done = run("report", *args, "--db", str(demo_db))
     assert done.returncode == code and done.stderr.startswith(message), done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_brf018_the_command_takes_as_of_and_refuses_a_malformed_one(demo_db, tmp_path):
+    out = tmp_path / "then.html"
+    when = _uploaded(demo_db, "synthetic-assessments.csv").strftime("%Y-%m-%d")
+    done = run("report", "UNMISS", "-o", str(out), "--as-of", when, "--db", str(demo_db))
+    assert done.returncode == 0, done.stderr
+    assert f"Data as of the end of {when} (UTC)." in _text(_body(out.read_text("utf-8")))
+    bad = run("report", "UNMISS", "-o", str(tmp_path / "bad.html"), "--as-of", "2026-13-01", "--db", str(demo_db))
+    assert bad.returncode == 2 and "argument --as-of: '2026-13-01' is not a date or a time" in bad.stderr
+    assert not (tmp_path / "bad.html").exists()
 
 
 def test_brf015_a_folder_as_output_and_a_missing_store_are_explained(demo_db, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -80,4 +81,17 @@ def test_brief001_the_downloaded_briefing_opens_offline_and_draws_its_charts(dow
     assert printed == ["page", True]
     pdf = base64.b64decode(b.driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"])
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 12
+    assert b.severe_logs() == []
+
+
+def test_brief002_the_download_keeps_the_pages_as_of(downloader) -> None:
+    b, folder = downloader
+    day = datetime.now(timezone.utc).date().isoformat()  # the demo store was built today: all of it counts
+    b.open(f"/mission?code=UNMISS&as_of={day}")
+    assert b.driver.find_element(By.ID, "as-of-notice").is_displayed()
+    b.click(b.driver.find_element(By.ID, "msn-briefing"))
+    file = folder / f"UNMISS-briefing-as-of-{day}.html"
+    b.wait_for(lambda: file.exists() and not list(folder.glob("*.crdownload")), timeout=120)
+    page = file.read_text("utf-8")
+    assert f"Data as of the end of {day} (UTC)." in page
     assert b.severe_logs() == []

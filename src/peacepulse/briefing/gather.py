@@ -55,7 +55,9 @@ def mission_row(db: Path, code: str) -> pd.Series:
     if found.empty:
         near = closest(code, missions["code"].tolist())
         hint = f" Closest: {', '.join(near)}." if near else " `peacepulse sql \"SELECT code, name FROM missions\"` lists them."
-        raise BriefingError(f"No mission '{code}'.{hint}")
+        moment = store.current_as_of()
+        when = f" as of {store.as_of_label(moment)}" if moment is not None else ""
+        raise BriefingError(f"No mission '{code}'{when}.{hint}")
     return found.iloc[0]
 
 
