@@ -95,7 +95,8 @@ class Form:
             return None
         return html.Div([dcc.Store(id="asf-context", data={"mission": self.mission, "cycle": self.cycle}),
                          dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(id="asf-title")), dbc.ModalBody(id="asf-body")],
-                                   id="asf-modal", is_open=False, size="lg", scrollable=True)])
+                                   id="asf-modal", is_open=False, size="lg", scrollable=True,
+                                   backdrop="static")])
 
 
 def _open(n: int, mode: str, text: str) -> dbc.Button:
