@@ -4,7 +4,7 @@
 
 The rows are new keys on existing series (a sector the store does not have, on headline periods), the
 common case of a monthly upload of breakdowns. Each variant runs twice, alternating, through
-peacepulse.ingest.ingest_many; "without" skips peacepulse.ingest.rollups.refresh (the baseline).
+peacepulse.ingest.ingest_many; "without" skips peacepulse.store.rollups.refresh (the baseline).
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pathlib import Path
 import readstore
 
 from peacepulse import ingest, store
-from peacepulse.ingest import rollups, write
+from peacepulse.ingest import write
+from peacepulse.store import rollups
 
 
 def main(rows: int) -> None:

@@ -143,7 +143,7 @@ def digest() -> str:
 
 def build(path: Path, rows: int) -> None:
     from peacepulse import seeds, store
-    from peacepulse.ingest import rollups
+    from peacepulse.store import rollups
 
     seeds.init(path)
     with store.writing(path) as con:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from conftest import upload
 
 from peacepulse import demo, store
-from peacepulse.ingest import rollups
+from peacepulse.store import rollups
 
 YEARS = range(2015, 2024)
 

@@ -183,7 +183,7 @@ def evidence_changed(con) -> list[dict]:
 def find(db: Path, mission: str | None = None, today: date | None = None, acknowledged: bool = False) -> pd.DataFrame:
     """Every signal, most severe first; those acknowledged for the data they rest on are left out
     unless `acknowledged`."""
-    today = today or date.today()
+    today = today or store.today()
     with store.reading(db) as con:
         series = _judged_series(con)
         found = (off_track_runs(con, series) + breaks(series) + targets_near(series, today) + stale(con)

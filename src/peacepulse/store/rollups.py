@@ -1,6 +1,6 @@
 """Rollups of the observations, kept in the transaction of every write so that reads never scan all rows.
 
-The tables (created by migration 007) and what each holds, by its full definition in FULL:
+The tables (created by migration 010) and what each holds, by its full definition in FULL:
 
 - ``series_point``: the headline rows (sex, age and location all 'total'); behind the ``series`` view.
 - ``series_summary``: per mission and indicator, the first and latest headline value and how many;
