@@ -9,7 +9,7 @@ to write for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -21,6 +21,7 @@ from dashboard import assessment
 from dashboard import components as ui
 from dashboard.data import db, load
 from dashboard.form_writes import Outcome, write
+from peacepulse import store
 from peacepulse.figures import STATUS_LABELS
 from peacepulse.kinds.assessments import RATINGS
 from peacepulse.reads import assessments, queries
@@ -74,11 +75,12 @@ def write_recommendation(mission: str, theme: int, values: dict, search: str | N
 
 @dataclass(frozen=True)
 class Form:
-    """The form for one mission: the button in each theme's assessment card, and the dialog they open."""
+    """The form for one mission: the button in each theme's assessment card, and the dialog they open.
+    A page drawn as of a past moment can change nothing, so it gets neither."""
 
     mission: str
     cycle: str | None = None
-    writable: bool = True
+    writable: bool = field(default_factory=lambda: store.current_as_of() is None)
 
     def section(self, n: int, row: pd.Series | None, recs: pd.DataFrame, changes: pd.DataFrame,
                 note: object = None) -> html.Div:

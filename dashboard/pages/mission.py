@@ -144,7 +144,7 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     chosen = themes[themes["number"] == theme_n] if theme is not None else themes
     latest = load(assessments.latest, code).set_index("theme")
     recs, changes = load(assessments.recommendations, code), load(assessments.evidence_changes, code)
-    form = assessment_form.Form(code, m["assessment_cycle"], writable=not query.get("as_of"))
+    form = assessment_form.Form(code, m["assessment_cycle"])
 
     def assessed(n: int) -> html.Div:
         row = latest.loc[n] if n in latest.index else None
