@@ -24,6 +24,7 @@ from dashboard.form_writes import Outcome, write
 from peacepulse import store
 from peacepulse.figures import STATUS_LABELS
 from peacepulse.kinds.assessments import RATINGS
+from peacepulse.kinds.periods import FORMS
 from peacepulse.reads import assessments, queries
 
 # The form's field for each column of the file, as the problems name them.
@@ -102,7 +103,7 @@ class Form:
 
 
 def _open(n: int, mode: str, text: str) -> dbc.Button:
-    return dbc.Button(text, id={"type": "asf-open", "theme": n, "mode": mode}, size="sm", color="primary",
+    return dbc.Button(text, id={"type": "asf-open", "theme": int(n), "mode": mode}, size="sm", color="primary",
                       outline=True, className="me-2")
 
 
@@ -126,6 +127,7 @@ def _assessment_part(row: pd.Series | None, period: str, computed: str, indicato
     options = [{"label": f"{r.name} ({r.code})" + ("" if pd.notna(r.n_points) else " · no data"), "value": r.code}
                for r in with_data.itertuples()]
     options += [{"label": code, "value": code} for code in chosen if code not in set(indicators["code"])]
+
     def kept(column: str) -> str:
         return _text(row[column]) if row is not None else ""
     rating = row["rating"] if row is not None else (computed if computed in RATINGS else None)
@@ -136,7 +138,7 @@ def _assessment_part(row: pd.Series | None, period: str, computed: str, indicato
         html.P([html.Strong("Now: "), state, html.Span(" · computed from the indicators now: ", className="small"),
                 ui.status_badge(computed if computed in STATUS_LABELS else "no_data")], id="asf-state"),
         dbc.Row([dbc.Col(_field("Period", dbc.Input(id="asf-period", value=period),
-                                "2026, 2026-S1, 2026-Q3 or FY2026/27"), md=4),
+                                f"Written {FORMS}."), md=4),
                  dbc.Col(_field("Rating", dbc.RadioItems(id="asf-rating", value=rating, inline=True, options=[
                      {"label": STATUS_LABELS[r], "value": r} for r in RATINGS])), md=8)]),
         _field("Reason", dbc.Input(id="asf-reason", value=kept("reason")),
