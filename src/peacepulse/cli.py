@@ -147,6 +147,17 @@ def _writable_folder(db: Path) -> None:
                                "Choose another place with --db or $PEACEPULSE_DB.")
 
 
+def _only_demo_data(db: Path) -> None:
+    """Refuse to rebuild, and so delete, a store that holds anyone's own uploads."""
+    own = store.read_df(db, "SELECT count(*) AS n, arg_max(file_name, uploaded_at) AS latest, max(uploaded_at) AS at "
+                            "FROM batches WHERE origin NOT IN ('seed', 'demo')").iloc[0]
+    if own["n"]:
+        uploads = "1 upload that is" if own["n"] == 1 else f"{own['n']:,} uploads that are"
+        raise UsageError(f"{db} holds {uploads} not demo data (the "
+                         f"latest, {own['latest']}, on {own['at']:%Y-%m-%d}); --rebuild would delete them. "
+                         "Give another path with --db, or delete the file yourself if you mean it.")
+
+
 def cmd_demo(args) -> int:
     db = (args.db if args.db_given else demo.default_db()).resolve()
     if args.path:
@@ -154,6 +165,8 @@ def cmd_demo(args) -> int:
         return 0
     if not args.no_serve:
         _check_port(args.host, args.port)  # before a build that takes a while
+    if args.rebuild and db.exists():
+        _only_demo_data(db)
     if args.rebuild or not db.exists():
         _writable_folder(db)
         print(f"Building the demo store at {db} …", flush=True)
