@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import assessment, briefing
+from dashboard import assessment_form, briefing
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
 from peacepulse import figures
@@ -144,13 +144,14 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     chosen = themes[themes["number"] == theme_n] if theme is not None else themes
     latest = load(assessments.latest, code).set_index("theme")
     recs, changes = load(assessments.recommendations, code), load(assessments.evidence_changes, code)
+    form = assessment_form.Form(code, m["assessment_cycle"])
 
     def assessed(n: int) -> html.Div:
         row = latest.loc[n] if n in latest.index else None
-        return assessment.card(row, recs[recs["theme"] == n], changes[changes["theme"] == n], n)
+        return form.section(n, row, recs[recs["theme"] == n], changes[changes["theme"] == n])
     panels = [_panel(t.number, t.title, inds[inds["theme"] == t.number], series, targets, progress, show_all,
                      (code, t.number, show_all, only_real, years), assessed(t.number)) for t in chosen.itertuples()]
-    return html.Div([head, controls, ui.synthetic_caption(only_real), *panels])
+    return html.Div([head, controls, ui.synthetic_caption(only_real), *panels, form.modal()])
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("msn-code", "value"), Input("msn-theme", "value"),

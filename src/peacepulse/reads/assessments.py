@@ -17,7 +17,7 @@ def latest(db: Path, mission: str, within: tuple[date, date] | None = None) -> p
     start, end = within or (None, None)
     return store.read_df(db, """
         SELECT a.theme, a.period, a.rating, a.computed_status, a.reason, a.findings, a.status, a.participants,
-               a.evidence, a.synthetic, a.revision, a.recorded_at,
+               a.evidence, a.source, a.synthetic, a.revision, a.recorded_at,
                (SELECT count(*) FROM evidence_changes e WHERE e.mission = a.mission AND e.theme = a.theme
                                                         AND e.period = a.period) AS evidence_changed
         FROM assessments a WHERE a.mission = ? AND (?::DATE IS NULL OR a.period_start >= ?::DATE)
@@ -39,6 +39,6 @@ def recommendations(db: Path, mission: str | None = None, theme: int | None = No
                                  "open": True if open_only else None})
     return store.read_df(db, f"""
         SELECT mission, theme, period, recommendation, owner, due, status, overdue, open, progress_update,
-               synthetic, completed_at, recorded_at
+               source, synthetic, completed_at, recorded_at
         FROM recommendations{where}
         ORDER BY overdue DESC, open DESC, due, mission, theme, recommendation""", params)
