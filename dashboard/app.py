@@ -17,7 +17,7 @@ from dash import dcc, html
 from flask import request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from dashboard import data
+from dashboard import data, past
 from peacepulse import incidents, store
 
 log = logging.getLogger(__name__)
@@ -86,8 +86,10 @@ def shell() -> html.Div:
     navbar = dbc.Navbar(dbc.Container([
         dbc.NavbarBrand("PeacePulse", href="/"),
         dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
-        dbc.Collapse(dbc.Nav([dbc.NavLink(label, href=href, active="exact") for label, href in NAV],
-                             navbar=True, className="ms-auto"), id="nav-links", navbar=True, is_open=False),
+        dbc.Collapse([dbc.Nav([dbc.NavLink(label, href=href, active="exact", id=f"nav-{i}")
+                               for i, (label, href) in enumerate(NAV)], navbar=True, className="ms-auto"),
+                      html.Div(past.picker(), className="ms-lg-3 my-2 my-lg-0")],
+                     id="nav-links", navbar=True, is_open=False),
     ], fluid=True), color="dark", dark=True, expand="lg", className="mb-2", id="navbar")
     footer = html.Footer(dbc.Container(html.Small(
         "PeacePulse performance assessment for peace operations. Synthetic demo data is flagged "
@@ -96,7 +98,8 @@ def shell() -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         navbar,
-        dbc.Container([html.Div(id=data.MESSAGES), dash.page_container], fluid=True, id="main"),
+        dbc.Container([html.Div(id=past.BANNER), html.Div(id=data.MESSAGES), dash.page_container],
+                      fluid=True, id="main"),
         footer,
     ])
 
@@ -106,6 +109,7 @@ app.layout = shell
 # An alert from a failed callback belongs to the page it happened on.
 app.clientside_callback("() => null", dash.Output(data.MESSAGES, "children"), dash.Input("url", "pathname"),
                         prevent_initial_call=True)
+past.register(app, [href for _, href in NAV])
 # Opening and closing the folded menu needs no server round trip.
 app.clientside_callback("(n, open) => n ? !open : open", dash.Output("nav-links", "is_open"),
                         dash.Input("nav-toggler", "n_clicks"), dash.State("nav-links", "is_open"))

@@ -1,7 +1,7 @@
 """Pieces shared by the pages: badges, grids, graphs, headline cards, query strings."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_ag_grid as dag
@@ -21,8 +21,15 @@ def query(**params: object) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
-def to_url(**params: object) -> str:
-    """The query string of a page's controls after the user changed one.
+def as_of_in(search: str | None) -> str | None:
+    """The `as_of` parameter of a query string, as written, or None."""
+    values = parse_qs((search or "").lstrip("?")).get("as_of")
+    return values[0] if values else None
+
+
+def to_url(search: str | None, **params: object) -> str:
+    """The query string of a page's controls after the user changed one; `search` is the page's query
+    string now, whose `as_of` is kept: a page of the past stays in the past.
 
     Dash also calls the callback when the page is drawn, with every control at once; the URL drew the
     page and already says what it should, so it is left alone: rewriting it would drop what the
@@ -30,7 +37,7 @@ def to_url(**params: object) -> str:
     """
     if len(dash.ctx.triggered_prop_ids) == len(dash.ctx.inputs_list) > 1:
         raise PreventUpdate
-    return query(**params)
+    return query(**params, as_of=as_of_in(search))
 
 
 def active_only(value: str | None) -> bool:

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -50,7 +51,8 @@ def version(path: Path) -> str:
 
 def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
     path = db()
-    digest = "pp-" + hashlib.sha256(repr((CODE, str(path.resolve()), version(path), key)).encode()).hexdigest()
+    state = (CODE, str(path.resolve()), version(path), store.current_as_of(), key)
+    digest = "pp-" + hashlib.sha256(repr(state).encode()).hexdigest()
     found = cache.get(digest) if has_app_context() else None
     if found is not None:
         return found
@@ -113,14 +115,39 @@ def guarded(view: Callable) -> Callable:
     return wrapper
 
 
+def _in_the_past(component: Any, as_of: str) -> Any:
+    """Every link within the page to another page keeps the page's as_of, so that following it stays
+    in the past."""
+    href = getattr(component, "href", None)
+    if isinstance(href, str) and href.startswith("/") and "as_of=" not in href:
+        component.href = href + ("&" if "?" in href else "?") + urlencode({"as_of": as_of})
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            _in_the_past(child, as_of)
+    return component
+
+
 def page(layout: Callable) -> Callable:
     """A page layout that never raises, and that takes one value per query parameter: a URL that repeats
-    a parameter (?code=A&code=B) reaches the layout as its first value, not as a list."""
+    a parameter (?code=A&code=B) reaches the layout as its first value, not as a list.
+
+    With ``as_of`` (a date, or a UTC time) the layout reads the store as it stood then; the shell's
+    banner says so. A malformed one is refused in place of the page, never read as today."""
     shown = guarded(layout)
 
     @functools.wraps(layout)
     def wrapper(**query):
-        return shown(**{k: v[0] if isinstance(v, list) and v else v for k, v in query.items()})
+        given = {k: v[0] if isinstance(v, list) and v else v for k, v in query.items()}
+        text = given.pop("as_of", None)
+        if not text:
+            return shown(**given)
+        try:
+            moment = store.parse_as_of(text)
+        except ValueError as err:
+            return alert(f"This page cannot be shown as of that date. {err}", "warning", "as-of-invalid")
+        with store.as_of(moment):
+            return _in_the_past(shown(**given), text)
     return wrapper
 
 

@@ -144,3 +144,21 @@ def test_demo_on_a_free_port_says_which_store_it_serves(demo_db, tmp_path):
         assert said.startswith(f"Using the demo store at {copy} (--rebuild builds it anew)\n")
         assert f"PeacePulse dashboard on http://127.0.0.1:{port}/" in said
         assert "<title>PeacePulse</title>" in page
+
+
+def test_demo_rebuild_never_deletes_someone_elses_uploads(seeded_template, tmp_path):
+    mine = tmp_path / "production.duckdb"
+    shutil.copy(seeded_template, mine)
+    csv = tmp_path / "obs.csv"
+    csv.write_text("mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2024,3\n")
+    assert run("ingest", "--db", str(mine), str(csv)).returncode == 0
+    out = run("demo", "--rebuild", "--no-serve", env=env_without_store(PEACEPULSE_DB=str(mine)))
+    assert out.returncode == 2
+    assert f"{mine} holds 1 upload that is not demo data (the latest, obs.csv, on " in out.stderr
+    assert "--rebuild would delete them" in out.stderr
+    kept = run("sql", "--db", str(mine), "--csv", "SELECT count(*) AS n FROM observations")
+    assert kept.stdout == "n\n1\n"
+    # must not fire: a demo store holds only seed and demo batches, and is rebuilt
+    demo_store = tmp_path / "demo.duckdb"
+    shutil.copy(seeded_template, demo_store)
+    assert run("demo", "--db", str(demo_store), "--rebuild", "--no-serve").returncode == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.assessment import ACTION_STATUS
@@ -70,7 +70,7 @@ def layout(mission: str | None = None, theme: str | None = None, owner: str | No
 
 @callback(Output("url", "search", allow_duplicate=True), Input("act-mission", "value"), Input("act-theme", "value"),
           Input("act-owner", "value"), Input("act-status", "value"), Input("act-all", "value"),
-          prevent_initial_call=True)
+          State("url", "search"), prevent_initial_call=True)
 def filters_to_url(mission: str | None, theme: int | None, owner: str | None, status: str | None,
-                   show_all: bool) -> str:
-    return ui.to_url(mission=mission, theme=theme, owner=owner, status=status, all="1" if show_all else None)
+                   show_all: bool, search: str | None) -> str:
+    return ui.to_url(search, mission=mission, theme=theme, owner=owner, status=status, all="1" if show_all else None)

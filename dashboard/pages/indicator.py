@@ -1,6 +1,8 @@
 """Indicator: metadata sheet, trend by mission, disaggregations, revision history and the data."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -9,7 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import db, figure, guarded, load
-from peacepulse import figures
+from peacepulse import figures, store
 from peacepulse.figures import trends
 from peacepulse.reads import queries
 
@@ -90,7 +92,9 @@ def layout(code: str | None = None, mission: str | None = None, by: str = "total
               ui.grid(revisions, "ind-revisions", f"{code}-revisions.csv", height=260) if not revisions.empty
               else html.P("No value of this indicator has been revised.", className="text-muted")]
     # The data can run to hundreds of thousands of rows: the grid fetches them a block at a time.
-    scope = {"code": code, "missions": [mission] if mission else (shown if only_active else None)}
+    moment = store.current_as_of()
+    scope = {"code": code, "missions": [mission] if mission else (shown if only_active else None),
+             "as_of": moment.isoformat() if moment else None}
     count = load(queries.observation_count, code, scope["missions"])
     parts += [html.Div([html.H4("Data", className="d-inline me-3"),
                         html.Span(f"{count:,} rows", className="text-muted me-3", id="ind-count"),
@@ -103,9 +107,14 @@ def layout(code: str | None = None, mission: str | None = None, by: str = "total
 
 @callback(Output("url", "search", allow_duplicate=True), Input("ind-code", "value"),
           Input("ind-mission", "value"), Input("ind-by", "value"), Input("ind-active", "value"),
-          prevent_initial_call=True)
-def controls_to_url(code: str, mission: str | None, by: str, active: bool) -> str:
-    return ui.to_url(code=code, mission=mission, by=None if by == "total" else by, active=None if active else "0")
+          State("url", "search"), prevent_initial_call=True)
+def controls_to_url(code: str, mission: str | None, by: str, active: bool, search: str | None) -> str:
+    return ui.to_url(search, code=code, mission=mission, by=None if by == "total" else by, active=None if active else "0")
+
+
+def _as_of(scope: dict):
+    """The grid's and the download's reads see the store as the page did."""
+    return store.as_of(datetime.fromisoformat(scope["as_of"]) if scope.get("as_of") else None)
 
 
 @callback(Output("ind-table", "getRowsResponse"), Input("ind-table", "getRowsRequest"), State("ind-scope", "data"))
@@ -116,9 +125,10 @@ def rows(request: dict | None, scope: dict | None) -> dict:
     start = int(request.get("startRow") or 0)
     size = max(1, min(int(request.get("endRow") or start + ui.PAGE_ROWS) - start, 1000))
     sort = [(s["colId"], s["sort"]) for s in request.get("sortModel") or [] if s.get("colId")]
-    # Blocks are not cached: scrolling would crowd the page results out of the cache.
-    block = queries.observation_page(db(), scope["code"], scope["missions"], start, size, sort)
-    return ui.rows_response(block, load(queries.observation_count, scope["code"], scope["missions"]))
+    with _as_of(scope):
+        # Blocks are not cached: scrolling would crowd the page results out of the cache.
+        block = queries.observation_page(db(), scope["code"], scope["missions"], start, size, sort)
+        return ui.rows_response(block, load(queries.observation_count, scope["code"], scope["missions"]))
 
 
 @callback(Output("ind-download", "data"), Input("ind-csv", "n_clicks"), State("ind-scope", "data"),
@@ -127,6 +137,7 @@ def download(_: int, scope: dict | None) -> dict:
     """Every row, as a file: the grid holds only the blocks on screen."""
     if not scope:
         raise PreventUpdate
-    table = queries.observations(db(), scope["code"], scope["missions"])
+    with _as_of(scope):
+        table = queries.observations(db(), scope["code"], scope["missions"])
     suffix = f"-{scope['missions'][0]}" if scope["missions"] and len(scope["missions"]) == 1 else ""
     return dcc.send_data_frame(table.to_csv, f"{scope['code']}{suffix}.csv", index=False)

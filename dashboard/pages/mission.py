@@ -6,7 +6,7 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, ctx, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import assessment
 from dashboard import components as ui
@@ -154,9 +154,11 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("msn-code", "value"), Input("msn-theme", "value"),
-          Input("msn-all", "value"), Input("msn-real", "value"), Input("msn-years", "value"), prevent_initial_call=True)
-def controls_to_url(code: str | None, theme: int | None, show_all: bool, real: bool, years: list[int] | None) -> str:
+          Input("msn-all", "value"), Input("msn-real", "value"), Input("msn-years", "value"),
+          State("url", "search"), prevent_initial_call=True)
+def controls_to_url(code: str | None, theme: int | None, show_all: bool, real: bool, years: list[int] | None,
+                    search: str | None) -> str:
     # A new mission has its own range of years: do not carry the old one over.
     span = years if years and ctx.triggered_id != "msn-code" else [None, None]
-    return ui.to_url(code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None,
+    return ui.to_url(search, code=code, theme=theme, **{"from": span[0], "to": span[1]}, all="1" if show_all else None,
                     real="1" if real else None)

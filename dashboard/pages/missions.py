@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
@@ -39,6 +39,6 @@ def layout(kind: str | None = None, real: str | None = None, **_) -> html.Div:
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("msns-kind", "value"), Input("msns-real", "value"),
-          prevent_initial_call=True)
-def kind_to_url(kind: str | None, real: bool) -> str:
-    return ui.to_url(kind=kind, real="1" if real else None)
+          State("url", "search"), prevent_initial_call=True)
+def kind_to_url(kind: str | None, real: bool, search: str | None) -> str:
+    return ui.to_url(search, kind=kind, real="1" if real else None)

@@ -81,24 +81,25 @@ def _cards(head, period: str, real_period: str) -> dbc.Row:
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("ovw-kind", "value"),
-          Input("ovw-active", "value"), Input("ovw-real", "value"), prevent_initial_call=True)
-def filter_to_url(kind: str | None, active: bool, real: bool) -> str:
-    return ui.to_url(kind=kind, active=None if active else "0", real="1" if real else None)
+          Input("ovw-active", "value"), Input("ovw-real", "value"), State("url", "search"), prevent_initial_call=True)
+def filter_to_url(kind: str | None, active: bool, real: bool, search: str | None) -> str:
+    return ui.to_url(search, kind=kind, active=None if active else "0", real="1" if real else None)
 
 
 @callback(Output("url", "href", allow_duplicate=True), Input("ovw-scorecard", "clickData"),
-          State("ovw-real", "value"), prevent_initial_call=True)
-def open_cell(click: dict | None, real: bool) -> str:
+          State("ovw-real", "value"), State("url", "search"), prevent_initial_call=True)
+def open_cell(click: dict | None, real: bool, search: str | None) -> str:
     point = (click or {}).get("points", [{}])[0]  # heatmap clicks carry x and y, not customdata
     if "x" not in point or "y" not in point:
         raise PreventUpdate
-    return "/mission" + ui.query(code=point["y"], theme=point["x"], real="1" if real else None)
+    return "/mission" + ui.query(code=point["y"], theme=point["x"], real="1" if real else None,
+                                 as_of=ui.as_of_in(search))
 
 
 @callback(Output("url", "href", allow_duplicate=True), Input("ovw-map", "clickData"), State("ovw-real", "value"),
-          prevent_initial_call=True)
-def open_point(click: dict | None, real: bool) -> str:
+          State("url", "search"), prevent_initial_call=True)
+def open_point(click: dict | None, real: bool, search: str | None) -> str:
     point = (click or {}).get("points", [{}])[0]
     if not point.get("customdata"):
         raise PreventUpdate
-    return "/mission" + ui.query(code=point["customdata"][0], real="1" if real else None)
+    return "/mission" + ui.query(code=point["customdata"][0], real="1" if real else None, as_of=ui.as_of_in(search))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
@@ -53,6 +53,7 @@ def layout(active: str | None = None, **_) -> html.Div:
     ])
 
 
-@callback(Output("url", "search", allow_duplicate=True), Input("q-active", "value"), prevent_initial_call=True)
-def controls_to_url(active: bool) -> str:
-    return ui.to_url(active=None if active else "0")
+@callback(Output("url", "search", allow_duplicate=True), Input("q-active", "value"), State("url", "search"),
+          prevent_initial_call=True)
+def controls_to_url(active: bool, search: str | None) -> str:
+    return ui.to_url(search, active=None if active else "0")

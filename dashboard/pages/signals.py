@@ -8,6 +8,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import db, guarded, load
+from peacepulse import store
 from peacepulse.assess import signals
 from peacepulse.reads import queries
 
@@ -21,7 +22,8 @@ def _item(i: int, r) -> dbc.ListGroupItem:
                   html.Strong(r.rule.replace("_", " ")), " · ",
                   dcc.Link("open the panel", href=r.link),
                   dbc.Button("Acknowledge", id={"type": "sig-ack", "index": i}, size="sm", color="secondary",
-                             outline=True, className="float-end")]),
+                             outline=True, className="float-end")
+                  if store.current_as_of() is None else None]),  # the past cannot be acknowledged
         html.Div(r.detail, className="small"),
         html.Small(f"Acknowledged: {r.note}", className="text-muted") if isinstance(r.note, str) else None,
     ], id=f"sig-item-{i}")
@@ -111,9 +113,9 @@ def confirm(_: int, picked: dict | None, note: str | None, mission: str | None, 
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("sig-mission", "value"),
-          Input("sig-severity", "value"), Input("sig-acknowledged", "value"), prevent_initial_call=True)
-def filters_to_url(mission: str | None, severity: str | None, acknowledged: bool) -> str:
-    return ui.to_url(mission=mission, severity=severity, acknowledged="1" if acknowledged else None)
+          Input("sig-severity", "value"), Input("sig-acknowledged", "value"), State("url", "search"), prevent_initial_call=True)
+def filters_to_url(mission: str | None, severity: str | None, acknowledged: bool, search: str | None) -> str:
+    return ui.to_url(search, mission=mission, severity=severity, acknowledged="1" if acknowledged else None)
 
 
 

@@ -91,4 +91,4 @@ def theme_to_url(number: int, active: bool, real: bool, show: list[str] | None, 
     # Missions picked by hand stay picked as the switches change; a new theme has missions of its own.
     before = parse_qs((search or "").lstrip("?")).get("show", [None])[0]
     picked = {"thm-show": ",".join((show or [])[:trends.HIGHLIGHTED]), "thm-n": None}.get(dash.ctx.triggered_id, before)
-    return ui.to_url(n=number, active=None if active else "0", real="1" if real else None, show=picked)
+    return ui.to_url(search, n=number, active=None if active else "0", real="1" if real else None, show=picked)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
@@ -32,6 +32,7 @@ def layout(real: str | None = None, **_) -> html.Div:
     ])
 
 
-@callback(Output("url", "search", allow_duplicate=True), Input("thms-real", "value"), prevent_initial_call=True)
-def real_to_url(real: bool) -> str:
-    return ui.to_url(real="1" if real else None)
+@callback(Output("url", "search", allow_duplicate=True), Input("thms-real", "value"), State("url", "search"),
+          prevent_initial_call=True)
+def real_to_url(real: bool, search: str | None) -> str:
+    return ui.to_url(search, real="1" if real else None)

@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components as ui
 from dashboard.data import alert, db, guarded, store_problem
-from peacepulse import ingest
+from peacepulse import ingest, store
 from peacepulse.ingest import problems
 from peacepulse.kinds import KINDS
 
@@ -31,6 +31,9 @@ DECIMALS = {"": "As the file says (a comma in semicolon-separated files, else a 
 
 
 def layout(**_) -> html.Div:
+    if store.current_as_of() is not None:
+        return html.Div([ui.page_title("Upload data", "upl-heading"), ui.empty_state(
+            "This is a view of the past, which uploads cannot change: go back to today to upload.", "upl-past")])
     return html.Div([
         ui.page_title("Upload data", "upl-heading", "Observations, targets, indicators or missions as CSV "
                       "or .xlsx. You see what would change before anything is written."),

@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import traceback
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -146,6 +147,17 @@ def _writable_folder(db: Path) -> None:
                                "Choose another place with --db or $PEACEPULSE_DB.")
 
 
+def _only_demo_data(db: Path) -> None:
+    """Refuse to rebuild, and so delete, a store that holds anyone's own uploads."""
+    own = store.read_df(db, "SELECT count(*) AS n, arg_max(file_name, uploaded_at) AS latest, max(uploaded_at) AS at "
+                            "FROM batches WHERE origin NOT IN ('seed', 'demo')").iloc[0]
+    if own["n"]:
+        uploads = "1 upload that is" if own["n"] == 1 else f"{own['n']:,} uploads that are"
+        raise UsageError(f"{db} holds {uploads} not demo data (the "
+                         f"latest, {own['latest']}, on {own['at']:%Y-%m-%d}); --rebuild would delete them. "
+                         "Give another path with --db, or delete the file yourself if you mean it.")
+
+
 def cmd_demo(args) -> int:
     db = (args.db if args.db_given else demo.default_db()).resolve()
     if args.path:
@@ -153,6 +165,8 @@ def cmd_demo(args) -> int:
         return 0
     if not args.no_serve:
         _check_port(args.host, args.port)  # before a build that takes a while
+    if args.rebuild and db.exists():
+        _only_demo_data(db)
     if args.rebuild or not db.exists():
         _writable_folder(db)
         print(f"Building the demo store at {db} …", flush=True)
@@ -165,7 +179,10 @@ def cmd_demo(args) -> int:
 
 def cmd_sql(args) -> int:
     frame = store.read_df(args.db, args.query, external=True)  # the analyst's own query may read files
-    print(frame.to_csv(index=False) if args.csv else frame.to_string(index=False, max_rows=200))
+    if args.csv:
+        print(frame.to_csv(index=False), end="")
+    else:
+        print(frame.to_string(index=False, max_rows=200))
     return 0
 
 
@@ -174,9 +191,13 @@ def cmd_signals(args) -> int:
     if args.csv:
         print(found[signals.COLUMNS].to_csv(index=False), end="")
         return 0
+    when = f" as of {store.as_of_label(args.as_of)}" if args.as_of else ""
     if found.empty:
-        print("No signal needs a decision" + (f" for {args.mission}." if args.mission else "."))
+        print("No signal needed a decision" + when if when else "No signal needs a decision", end="")
+        print(f" for {args.mission}." if args.mission else ".")
         return 0
+    if when:
+        print(f"Signals{when}:")
     for mission, rows in found.groupby("mission", sort=True):
         print(f"{mission}: {len(rows)} signal{'s' if len(rows) != 1 else ''}")
         for r in rows.itertuples():
@@ -202,6 +223,13 @@ def _view(name: str) -> str:
     return name
 
 
+def _moment(text: str) -> datetime:
+    try:
+        return store.parse_as_of(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peacepulse", description=(
         "PeacePulse: performance assessment for peace operations. "
@@ -210,6 +238,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="path of the DuckDB store")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="path of the DuckDB store")
+    past = argparse.ArgumentParser(add_help=False)
+    past.add_argument("--as-of", type=_moment, metavar="WHEN", help=(
+        "read the store as it stood then: a date (2026-03-31, the end of that day, UTC) or a UTC time "
+        "(2026-03-31T14:05:00); later uploads and revisions are ignored"))
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serving.add_argument("--port", type=_port, default=8050, help="port to listen on (default: 8050)")
@@ -240,11 +272,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--path", action="store_true", help="print where the demo store is (or would be built), and stop")
     p.set_defaults(run=cmd_demo)
     sub.add_parser("serve", parents=[common, serving], help="start the dashboard").set_defaults(run=cmd_serve)
-    p = sub.add_parser("sql", parents=[common], help="run a read-only SQL query")
+    p = sub.add_parser("sql", parents=[common, past], help="run a read-only SQL query")
     p.add_argument("query")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.set_defaults(run=cmd_sql)
-    p = sub.add_parser("signals", parents=[common], help="what needs a decision now, per mission",
+    p = sub.add_parser("signals", parents=[common, past], help="what needs a decision now, per mission",
                        description="Signals that need a decision, most severe first. The rules and their "
                                    "thresholds: " + " ".join(f"{k}: {v}" for k, v in signals.RULES.items()))
     p.add_argument("--mission", help="one mission's signals only")
@@ -280,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     args.db_given = bool(args.db or os.environ.get("PEACEPULSE_DB"))
     args.db = store.resolve_db(args.db)
     try:
-        return args.run(args)
+        with store.as_of(getattr(args, "as_of", None)):
+            return args.run(args)
     except UsageError as err:
         print(f"peacepulse: {err}", file=sys.stderr)
         return 2

@@ -281,8 +281,9 @@ def evidence_changed(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def find(db: Path, mission: str | None = None, today: date | None = None, acknowledged: bool = False) -> pd.DataFrame:
     """Every signal, most severe first (then in the order of RULES); those acknowledged for the data they
-    rest on are left out unless `acknowledged`."""
-    today = today or date.today()
+    rest on are left out unless `acknowledged`. `today` defaults to the store's today (the as-of day
+    within store.as_of)."""
+    today = today or store.today()
     with store.reading(db) as con:
         points, runs = _points(con), _runs(con)
         found = (off_track_runs(runs) + targets_near(points, today, set(zip(runs["mission"], runs["indicator"])))

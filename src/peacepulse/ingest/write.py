@@ -64,6 +64,12 @@ def write(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> None:
         con.execute(f"DELETE FROM {kind.table} t USING staged s WHERE s.change = 'revised' AND {key}")
         con.execute(f"INSERT INTO {kind.table} BY NAME SELECT {columns}, {batch_id} AS batch_id "
                     "FROM staged WHERE change <> 'unchanged'")
+        if kind.history:
+            con.execute(f"""INSERT INTO {kind.history} BY NAME
+                            SELECT {columns}, {batch_id} AS batch_id, ?::TIMESTAMP AS recorded_at,
+                                   coalesce((SELECT max(h.revision) FROM {kind.history} h
+                                             WHERE {key.replace('t.', 'h.')}), 0) + 1 AS revision
+                            FROM staged s WHERE change <> 'unchanged'""", [now()])
     for statement in kind.after_write:
         con.execute(statement.format(batch_id=batch_id))
     if kind.table == "observation_revision":

@@ -59,6 +59,7 @@ INDICATORS = Kind(
                               "aggregation", "period_type", "source", "component", "disaggregations", "kpi")},
             "theme_list": "themes"},
     write="replace",
+    history="indicator_revision",
     # A '%' in the unit says what the measure is when the file does not.
     derived={"measure": "coalesce(measure, CASE WHEN contains(unit, '%') THEN 'percent' END)"},
 )

@@ -56,4 +56,5 @@ MISSIONS = Kind(
     stored={c: c for c in ("code", "name", "kind", "lead_entity", "start_date", "end_date", "hq_location",
                            "country", "latitude", "longitude", "source", "assessment_cycle")},
     write="replace",
+    history="mission_revision",
 )

@@ -60,7 +60,9 @@ class Kind:
     ``parsed_row``, which may also read the store), for values that depend on other columns.
     ``recorded`` are stored columns kept as they stood when the row was written, but never compared:
     a change in them alone does not revise a row. ``warnings`` are the rules (kinds.warnings)
-    whose findings never block an upload.
+    whose findings never block an upload. ``history`` names the table that keeps a copy of every
+    version a replacing write wrote (with ``revision``, ``batch_id`` and ``recorded_at``), so that the
+    store can be read as it stood at any moment.
     """
 
     name: str
@@ -75,6 +77,7 @@ class Kind:
     derived: dict[str, str] = field(default_factory=dict)
     recorded: tuple[str, ...] = ()
     warnings: tuple[object, ...] = ()
+    history: str = ""
 
     @property
     def required(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
     of the last period that has ended by today or by the mission's end.
     """
     where, params = filters_sql({"s.mission": missions})
+    today = f"DATE '{store.today().isoformat()}'"  # the as-of day when reading the past
     return store.read_df(db, f"""
         WITH typed AS (
             SELECT s.mission, s.indicator, coalesce(i.period_type, s.latest_type) AS period_type
@@ -38,8 +39,8 @@ def coverage(db: Path, missions: list[str] | None = None) -> pd.DataFrame:
                            FROM series GROUP BY ALL),
         spans AS (
             SELECT t.*, greatest(coalesce(m.start_date, f.first_start), f.first_start) AS from_day,
-                   least(coalesce(m.end_date, current_date), current_date) AS to_day,
-                   m.end_date IS NOT NULL AND m.end_date < current_date AS ended
+                   least(coalesce(m.end_date, {today}), {today}) AS to_day,
+                   m.end_date IS NOT NULL AND m.end_date < {today} AS ended
             FROM typed t JOIN missions m ON m.code = t.mission
             JOIN first_anywhere f ON f.indicator = t.indicator AND f.period_type = t.period_type),
         bounds AS (

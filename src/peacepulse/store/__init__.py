@@ -11,12 +11,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from . import past
 
 DEFAULT_DB = Path("data") / "peacepulse.duckdb"
 # Files stay readable by DuckDB 1.4+ clients (older CLIs, DBeaver, R).
@@ -56,11 +58,40 @@ MISSING = ("There is no store yet. Whoever runs this server can create one with 
 UNREADABLE = ("The store could not be opened: its file is damaged or cannot be read. "
               "The server log has the details.")
 FAILING = "The store reported an error while reading it; it may be damaged. The server log has the details."
+OUTDATED = ("This store was written by an older PeacePulse, which kept no history of its catalogue, so it "
+            "cannot be read as of a date. Any upload, or `peacepulse init`, brings it up to date.")
+PAST = "This view shows the store as it stood in the past, which cannot be changed. Go back to today to make changes."
 
 
 # Read-only connections shared by the reads of one block of work (a dashboard request), by store path.
 # Per context, never across requests: see shared_reads.
 _SHARED: ContextVar[dict[str, duckdb.DuckDBPyConnection] | None] = ContextVar("peacepulse_shared_reads", default=None)
+# The moment reads see the store as of (see as_of), or None for now.
+_AS_OF: ContextVar[datetime | None] = ContextVar("peacepulse_as_of", default=None)
+parse_as_of = past.parse
+as_of_label = past.label
+
+
+@contextmanager
+def as_of(moment: datetime | None) -> Iterator[None]:
+    """Within it, every read sees the store as it stood at `moment` (UTC; see store.past), and
+    writing is refused; None leaves reads as they are."""
+    token = _AS_OF.set(moment if moment is not None else _AS_OF.get())
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
+def current_as_of() -> datetime | None:
+    """The moment reads see the store as of, or None for now."""
+    return _AS_OF.get()
+
+
+def today() -> date:
+    """Today, or the day of the as-of moment: the day that staleness and due dates count to."""
+    moment = _AS_OF.get()
+    return moment.date() if moment is not None else date.today()
 
 
 def resolve_db(path: str | Path | None = None) -> Path:
@@ -100,7 +131,8 @@ def require(db: Path) -> None:
         raise StoreError(f"There is no store at {db}. Create one with `peacepulse init`.", MISSING)
 
 
-def _connect(db: Path, read_only: bool, external: bool = False) -> duckdb.DuckDBPyConnection:
+def _connect(db: Path, read_only: bool, external: bool = False,
+             moment: datetime | None = None) -> duckdb.DuckDBPyConnection:
     if read_only:
         require(db)
     if not read_only:
@@ -113,7 +145,11 @@ def _connect(db: Path, read_only: bool, external: bool = False) -> duckdb.DuckDB
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         try:
+            if moment is not None:
+                return past.connect(str(db), moment, external)
             return duckdb.connect(str(db), read_only=read_only, config=config)
+        except past.Outdated:
+            raise StoreError(f"{OUTDATED} (The store: {db}.)", OUTDATED) from None
         except duckdb.Error as err:
             # Another connection lasts milliseconds (a dashboard read, the end of an upload):
             # wait for it briefly rather than fail at once.
@@ -127,17 +163,17 @@ def reading(db: Path, external: bool = False) -> Iterator[duckdb.DuckDBPyConnect
     """A read-only connection, closed on exit (or the block's shared one, see shared_reads). Its
     queries reach nothing but the store unless ``external`` (an analyst's own query at the command
     line, an export writing files); such a connection is never shared."""
-    shared = _SHARED.get()
+    shared, moment = _SHARED.get(), _AS_OF.get()
     if shared is not None and not external:
-        key = str(db.resolve())
+        key = str(db.resolve()) + ("" if moment is None else f"@{moment.isoformat()}")
         if key not in shared:
-            shared[key] = _connect(db, read_only=True)
+            shared[key] = _connect(db, read_only=True, moment=moment)
         try:
             yield shared[key]
         except duckdb.Error as err:
             raise _explain(db, err) from err
         return
-    con = _connect(db, read_only=True, external=external)
+    con = _connect(db, read_only=True, external=external, moment=moment)
     try:
         yield con
     except duckdb.Error as err:
@@ -148,7 +184,7 @@ def reading(db: Path, external: bool = False) -> Iterator[duckdb.DuckDBPyConnect
 
 def _release_shared(db: Path | None = None) -> None:
     shared = _SHARED.get()
-    for key in [k for k in (shared or {}) if db is None or k == str(db.resolve())]:
+    for key in [k for k in (shared or {}) if db is None or k.split("@")[0] == str(db.resolve())]:
         shared.pop(key).close()
 
 
@@ -179,8 +215,11 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
 
     ``prepare`` runs on the connection before the transaction begins, for work that
     touches only temporary tables and may fail without harm (reading upload files).
-    Like a dashboard read, the connection reaches no file but the store.
+    Like a dashboard read, the connection reaches no file but the store. Within as_of() it is refused:
+    the past cannot be changed.
     """
+    if _AS_OF.get() is not None:
+        raise StoreError(PAST)
     _release_shared(db)
     con = _connect(db, read_only=False)
     begun = False
@@ -203,6 +242,11 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
 
 def read_df(db: Path, sql: str, params: list | None = None, external: bool = False) -> pd.DataFrame:
     """Run one read-only query and return its rows; see reading() for ``external``."""
+    if _AS_OF.get() is not None:
+        try:
+            past.refuse_writes(sql)
+        except ValueError as err:
+            raise QueryError(str(err)) from None
     with reading(db, external) as con:
         return con.execute(sql, params or []).fetchdf()
 
