@@ -150,7 +150,7 @@ def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
     building = db.with_name(db.name + ".building")
     building.unlink(missing_ok=True)
-    seeds.init(building, progress=progress)
+    _require(seeds.init(building, progress=progress))
     files = [(p.name, p.read_bytes()) for p in real_files()]
     files.append(("demo-targets.csv", (seeds.seed_dir() / "demo-targets.csv").read_bytes()))
     _require(ingest.ingest_many(building, files, commit=True, origin="demo", progress=progress))
