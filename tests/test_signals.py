@@ -206,9 +206,13 @@ def test_sig007b_an_off_track_signal_comes_back_when_a_value_behind_it_is_revise
     run = signals.find(db, today=TODAY).query("rule == 'off_track_run'").iloc[0]
     signals.acknowledge(db, run["signal"], run["fingerprint"], "Known; a recruitment drive starts in January")
     assert signals.find(db, today=TODAY).query("rule == 'off_track_run'").empty
-    _load(db, ("obs.csv", OBS + "UNMISS,UNIF_WOMEN_SHARE,2025,10.5,test\n"))  # the latest value revised
+    _load(db, ("obs.csv", OBS + "UNMISS,UNIF_WOMEN_SHARE,2023,10.5,test\n"))  # a value inside the run revised
     back = signals.find(db, today=TODAY).query("rule == 'off_track_run'")
     assert back["signal"].tolist() == [run["signal"]] and back["fingerprint"].iloc[0] != run["fingerprint"]
+    assert back["detail"].iloc[0] == run["detail"]  # the same words: only a figure behind them changed
+    signals.acknowledge(db, back["signal"].iloc[0], back["fingerprint"].iloc[0], "Known")
+    _load(db, ("t.csv", TARGETS + "UNMISS,UNIF_WOMEN_SHARE,2030,18,10,2019\n"))  # the target revised
+    assert len(signals.find(db, today=TODAY).query("rule == 'off_track_run'")) == 1
 
 
 def test_sig008_severities_have_a_documented_order(db: Path) -> None:
@@ -275,3 +279,13 @@ def test_sig010_off_track_and_target_rules_stay_quiet_on_noise_alone(db: Path) -
     assert off - falling == set()
     assert len(near - falling) <= 2
     assert falling <= off | near
+
+
+def test_sig011_as_of_a_moment_the_off_track_run_counts_only_the_values_known_then(db: Path) -> None:
+    early = "".join(f"UNMISS,UNIF_WOMEN_SHARE,{y},10,test\n" for y in range(2019, 2024))  # off track 2022, 2023
+    _load(db, ("obs.csv", OBS + early), ("t.csv", TARGETS + "UNMISS,UNIF_WOMEN_SHARE,2030,20,10,2019\n"))
+    then = signals.store.read_df(db, "SELECT max(uploaded_at) AS t FROM batches")["t"].iloc[0]
+    _load(db, ("obs.csv", OBS + "UNMISS,UNIF_WOMEN_SHARE,2024,10,test\nUNMISS,UNIF_WOMEN_SHARE,2025,10,test\n"))
+    assert signals.find(db, today=TODAY).query("rule == 'off_track_run'")["indicator"].tolist() == ["UNIF_WOMEN_SHARE"]
+    with signals.store.as_of(then):
+        assert signals.find(db).query("rule == 'off_track_run'").empty  # two off-track values then: no run yet

@@ -121,7 +121,9 @@ def _runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                    coalesce(min(back) FILTER (WHERE status <> 'off_track'), max(back) + 1) - 1 AS run
             FROM back GROUP BY mission, indicator)
         SELECT b.mission, b.primary_theme AS theme, b.indicator, r.run, s.period AS since, b.period, b.value,
-               b.attainment, b.pace, b.target, b.target_period, b.target_end
+               b.attainment, b.pace, b.baseline, b.target, b.target_period, b.target_end,
+               (SELECT list(x.value ORDER BY x.position) FROM back x
+                WHERE x.mission = b.mission AND x.indicator = b.indicator AND x.back <= r.run) AS run_values
         FROM runs r
         JOIN back b ON b.mission = r.mission AND b.indicator = r.indicator AND b.back = 1
         JOIN back s ON s.mission = r.mission AND s.indicator = r.indicator AND s.back = r.run
@@ -147,7 +149,8 @@ def off_track_runs(runs: pd.DataFrame) -> list[dict]:
         n = len(listed)
         detail = (f"{n} indicator{'s' * (n != 1)} off track by the status rules at each of "
                   f"{'their' if n != 1 else 'its'} last {OFF_TRACK_RUN} values or more. " + _by_theme(listed, _run_item))
-        figures = [(r.indicator, r.since, r.period, round(r.value, 6), r.target) for r in listed.itertuples()]
+        figures = [(r.indicator, r.since, r.period, [round(v, 6) for v in r.run_values], r.baseline, r.target,
+                    r.target_period) for r in listed.itertuples()]
         found.append(_grouped(mission, "off_track_run", listed, detail, figures))
     return found
 
