@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import assessment
+from dashboard import assessment, briefing
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
 from peacepulse import figures
@@ -127,7 +127,7 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     m = mission.iloc[0]
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
                                            {True: "active", False: "closed"}.get(m["active"], "dates unknown")) if pd.notna(v))
-    head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
+    head = html.Div([ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle), briefing.button()])
     themes = load(queries.themes)
     if theme is not None and theme_n not in set(themes["number"]):
         controls = _controls(code, None, show_all, only_real, years, bounds)  # a chooser would clear the 11

@@ -102,20 +102,23 @@ def _grouped(mission: str, rule: str, listed: pd.DataFrame, detail: str, figures
                 detail, figures, grouped=True)
 
 
-def _points(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _points(con: duckdb.DuckDBPyConnection, mission: str | None) -> pd.DataFrame:
+    """Every value of the active missions' series (or one mission's), with its status then."""
     return con.execute("""
         SELECT p.mission, p.indicator, p.primary_theme AS theme, p.direction, p.period, p.period_end, p.position,
                p.latest, p.value, p.baseline, p.baseline_end, p.target, p.target_period, p.target_end, p.status
         FROM progress_points p JOIN missions m ON m.code = p.mission AND m.active
-        ORDER BY p.mission, p.indicator, p.position""").fetchdf()
+        WHERE $mission IS NULL OR p.mission = $mission
+        ORDER BY p.mission, p.indicator, p.position""", {"mission": mission}).fetchdf()
 
 
-def _runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _runs(con: duckdb.DuckDBPyConnection, mission: str | None) -> pd.DataFrame:
     """Each active series off track at each of its last OFF_TRACK_RUN values or more, with the run's length."""
     return con.execute("""
         WITH back AS (
             SELECT p.*, row_number() OVER (PARTITION BY p.mission, p.indicator ORDER BY p.position DESC) AS back
-            FROM progress_points p JOIN missions m ON m.code = p.mission AND m.active),
+            FROM progress_points p JOIN missions m ON m.code = p.mission AND m.active
+            WHERE $mission IS NULL OR p.mission = $mission),
         runs AS (
             SELECT mission, indicator,
                    coalesce(min(back) FILTER (WHERE status <> 'off_track'), max(back) + 1) - 1 AS run
@@ -127,7 +130,8 @@ def _runs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM runs r
         JOIN back b ON b.mission = r.mission AND b.indicator = r.indicator AND b.back = 1
         JOIN back s ON s.mission = r.mission AND s.indicator = r.indicator AND s.back = r.run
-        WHERE r.run >= ? ORDER BY b.mission, b.primary_theme, b.indicator""", [OFF_TRACK_RUN]).fetchdf()
+        WHERE r.run >= $run ORDER BY b.mission, b.primary_theme, b.indicator""",
+                       {"mission": mission, "run": OFF_TRACK_RUN}).fetchdf()
 
 
 def _by_theme(listed: pd.DataFrame, item) -> str:
@@ -288,7 +292,8 @@ def find(db: Path, mission: str | None = None, today: date | None = None, acknow
     within store.as_of)."""
     today = today or store.today()
     with store.reading(db) as con:
-        points, runs = _points(con), _runs(con)
+        # the series rules judge each series alone: with a mission given, only its series are read
+        points, runs = _points(con, mission), _runs(con, mission)
         found = (off_track_runs(runs) + targets_near(points, today, set(zip(runs["mission"], runs["indicator"])))
                  + evidence_changed(con) + breaks(points) + assessments_overdue(con, today) + ratings_disagree(con)
                  + recommendations_overdue(con, today) + stale(con))
