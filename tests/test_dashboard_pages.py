@@ -455,7 +455,7 @@ def test_pag024_the_signals_page_lists_each_missions_signals_and_acknowledges_on
     out = _texts(layout())
     assert "2 signals need a decision across 2 missions." in out
     assert _find(layout(), "sig-mission-UNMISS") is not None and "/mission?code=UNMISS&theme=5" in out
-    assert "FAT_MALICIOUS: the latest value is 2019" in _texts(layout(mission="UNMISS"))
+    assert "its reporting cycle: latest 2019 (" in _texts(layout(mission="UNMISS"))
     assert "MINUSCA" not in _texts(_find(layout(mission="UNMISS"), "sig-mission-UNMISS"))
     assert _find(layout(severity="high"), "sig-empty") is not None
     assert "No mission 'UNMISX'." in _texts(layout(mission="UNMISX"))

@@ -58,8 +58,10 @@ def layout(mission: str | None = None, severity: str | None = None, **query) -> 
         dbc.Col(dbc.Switch(id="sig-acknowledged", value=show_acknowledged, label="Show acknowledged ones too"),
                 md=3, className="pt-2"),
     ], className="mb-3 g-2")
-    rules = html.Details([html.Summary("The rules"), html.Ul([html.Li(f"{k.replace('_', ' ')}: {v}")
-                                                              for k, v in signals.RULES.items()], className="small")],
+    rules = html.Details([html.Summary("The rules"),
+                          html.Ul([html.Li(f"{k.replace('_', ' ')} ({signals.SEVERITY[k]}): {v}")
+                                   for k, v in signals.RULES.items()], className="small"),
+                          html.Ul([html.Li(f"{k}: {v}") for k, v in signals.SEVERITIES.items()], className="small")],
                          className="mb-3")
     return html.Div([ui.page_title("Signals", "sig-heading"), controls, rules,
                      html.Div(_listing(chosen, mission), id="sig-listing"), dcc.Store(id="sig-picked"), _modal()])

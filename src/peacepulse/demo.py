@@ -2,6 +2,11 @@
 
 Every synthetic row carries source 'synthetic' so that no one mistakes it for a
 real figure; the dashboard draws such series differently.
+
+Each synthetic series is a straight path plus normal noise (`trajectory` names the path). Only
+the series in PLANTED_BREAKS get a lasting change in level, and the corrections upload revises
+the last CORRECTED values of one series per mission; every other synthetic series is noise
+around its path, which the signal rules must not mistake for news.
 """
 from __future__ import annotations
 
@@ -24,6 +29,11 @@ SECTORS = ("Sector North", "Sector South", "Sector West")
 # Share of mission-indicator pairs per trajectory; together with the pairs left without
 # a target in seeds/demo-targets.csv this makes every status occur.
 PROFILES = (("ahead", 0.45), ("behind", 0.3), ("regressing", 0.25))
+# Series given a lasting change in level over their last values, so that the break rule has
+# something real to find: (mission, indicator) -> (values changed, relative change of level).
+PLANTED_BREAKS = {("UNMISS", "DISINFO_DETECTED"): (6, 0.35), ("MINUSCA", "CYBER_INCIDENTS"): (6, 0.4),
+                  ("MONUSCO", "COMMUNITY_MEETINGS"): (5, -0.3)}
+CORRECTED = 3  # latest values of one series per mission that the corrections upload lowers
 
 
 def default_db() -> Path:
@@ -58,18 +68,28 @@ def _profile(rng: random.Random) -> str:
     return PROFILES[-1][0]
 
 
-def _trajectory(ind: pd.Series, target: pd.Series | None, n: int, rng: random.Random) -> list[float]:
-    """Baseline to an end point set by the profile, with noise; no target means a drifting level."""
+def trajectory(mission: str, code: str, has_target: bool) -> str:
+    """The path a synthetic series follows: with a target, 'ahead' (it reaches the target on time),
+    'behind' (about 70 % of the way) or 'regressing' (away from it); without one, 'drift' (a level
+    moving by up to a fifth). The same seed as the series itself, so the answer matches the data."""
+    return _profile(random.Random(f"demo|{mission}|{code}")) if has_target else "drift"
+
+
+def noisy_path(ind: pd.Series, target: pd.Series | None, kind: str, n: int, rng: random.Random,
+                change: tuple[int, float] | None = None) -> list[float]:
+    """Baseline to an end point set by the path, with noise; `change` moves the last values' level."""
     if target is None:
         start = rng.uniform(20, 60)
         end = start * rng.uniform(0.8, 1.2)
     else:
         start, goal = float(target["baseline"]), float(target["target"])
-        reach = {"ahead": 1.02, "behind": 0.72, "regressing": -0.25}[_profile(rng)]
-        end = start + (goal - start) * reach
+        end = start + (goal - start) * {"ahead": 1.02, "behind": 0.72, "regressing": -0.25}[kind]
     spread = max(abs(end - start) * 0.08, abs(start) * 0.02, 0.2)
     values = [start + (end - start) * i / max(n - 1, 1) + rng.gauss(0, spread) for i in range(n)]
     values[0] = start
+    if change is not None:
+        last, by = change
+        values[-last:] = [v + by * end for v in values[-last:]]
     limit_high = 100.0 if ind["measure"] == "percent" else float("inf")
     digits = 1 if ind["measure"] in ("percent", "rate", "index", "score", "ratio") else 0
     return [round(min(max(v, 0.0), limit_high), digits) for v in values]
@@ -77,8 +97,9 @@ def _trajectory(ind: pd.Series, target: pd.Series | None, n: int, rng: random.Ra
 
 def _rows(mission: str, ind: pd.Series, target: pd.Series | None) -> list[dict]:
     rng = random.Random(f"demo|{mission}|{ind['code']}")
+    kind = _profile(rng) if target is not None else "drift"  # the first draw, as trajectory() makes it
     periods = _periods(ind["period_type"], date.today())
-    values = _trajectory(ind, target, len(periods), rng)
+    values = noisy_path(ind, target, kind, len(periods), rng, PLANTED_BREAKS.get((mission, ind["code"])))
     base = {"mission": mission, "indicator": ind["code"], "source": SYNTHETIC,
             "comment": "Synthetic demo value, not a real figure"}
     rows = [{**base, "period": p, "value": v} for p, v in zip(periods, values)]
@@ -147,7 +168,7 @@ def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
 def corrections(synthetic: pd.DataFrame) -> pd.DataFrame:
     """A later upload that revises a few values, as real figures get revised."""
     headline = synthetic[(synthetic["sex"] == "total") & (synthetic["location"] == "total")]
-    picked = headline.groupby("mission").tail(3).copy()
+    picked = headline.groupby("mission").tail(CORRECTED).copy()
     picked["value"] = (picked["value"] * 0.97).round(1)  # downward, so limits still hold
     picked["comment"] = "Synthetic demo correction of an earlier synthetic value"
     return picked

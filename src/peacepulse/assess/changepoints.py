@@ -3,11 +3,15 @@
 The series is modelled as straight lines, each free in level and slope. PELT picks the segments
 that minimise the squared error plus a penalty per break of PENALTY · σ² · ln(n), where σ is the
 series' own noise, estimated robustly from the spread of its period-to-period changes. A break is
-reported only when the two lines around it lie at least SIZE · σ apart over the later segment, the
-later segment holds at least MIN_SEGMENT values, and the break is among the last RECENT values;
-only the last WINDOW values are fitted.
-Series shorter than MIN_POINTS are not judged. On 200 simulated straight lines with normal noise of
-16 values, these settings found no break; on lines with a kink they found it in about two thirds.
+reported only when the two lines around it lie at least SIZE · σ apart over the later segment (σ
+here no smaller than the scatter around the fitted lines), the later segment holds at least
+MIN_SEGMENT values, and the break is among the last RECENT values; only the last WINDOW values are
+fitted. Series shorter than MIN_POINTS are not judged.
+
+Measured on series made the way the demo makes its synthetic ones (a straight path plus normal
+noise, rounded): of 500 with 31 quarterly values, at most one shows a break, and of 500 with
+MIN_POINTS values, fewer than one in a hundred (tests/test_signals.py holds the first check). A
+step of six times the noise in the last 6 of 31 values is found in about 19 runs out of 20.
 """
 from __future__ import annotations
 
@@ -78,6 +82,11 @@ def latest_break(values: list[float] | np.ndarray) -> Break | None:
     ends = rpt.Pelt(custom_cost=LineCost(), min_size=MIN_SEGMENT, jump=1).fit(y) \
         .predict(pen=PENALTY * sigma ** 2 * np.log(n))
     bounds = [0, *ends]
+    # The gap is measured against the scatter around the fitted lines too: on a short series the
+    # spread of the changes alone can put σ at half its size.
+    cost = LineCost().fit(y)
+    scatter = np.sqrt(sum(cost.error(a, b) for a, b in zip(bounds, bounds[1:])) / max(n - 2 * len(ends), 1))
+    sigma = max(sigma, float(scatter))
     for start, cut, end in reversed(list(zip(bounds, bounds[1:], bounds[2:]))):
         if cut < n - RECENT:
             break
