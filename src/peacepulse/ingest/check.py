@@ -118,5 +118,6 @@ def check(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[dict]:
         return []
     cells = _cells(con, kind, failures)
     by_line = dict(zip(cells.index.tolist(), cells.to_dict("records")))
-    return [problems.problem(line, column, by_line[line].get(column, ""), _message(rule, column, by_line[line]))
+    quoted = {line: {k: problems.shown(v) for k, v in row.items()} for line, row in by_line.items()}
+    return [problems.problem(line, column, by_line[line].get(column, ""), _message(rule, column, quoted[line]))
             for line, rule, column in zip(*(failures[c].tolist() for c in ("line", "rule", "column")))]

@@ -1,0 +1,182 @@
+"""The corpus of hostile and malformed files (tests/corpus): every file gives the outcome written down for
+it, through `peacepulse ingest` and through the upload page's callbacks alike. A refused file writes
+nothing, and no traceback, library warning or path of the server reaches the person uploading."""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import plotly
+import pytest
+from corpus import make
+from corpus.outcomes import CASES, Case
+from dash.exceptions import PreventUpdate
+
+from peacepulse import cli, store
+
+ROOT = Path(__file__).parents[1]
+IDS = [case.name for case in CASES]
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    return make.build(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture
+def within_app() -> Iterator[None]:
+    from dashboard.app import app
+    with app.server.test_request_context():
+        yield
+
+
+@contextmanager
+def user_visible_warnings() -> Iterator[list]:
+    """The warnings a person running PeacePulse would see printed, with Python's default filters."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.simplefilter("ignore", hidden)
+        yield caught
+
+
+def counts(db: Path) -> dict[str, int]:
+    """Rows in every table of the store."""
+    with store.reading(db) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE "
+                                            "table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables}
+
+
+def stored(db: Path, case: Case) -> list[tuple]:
+    with store.reading(db) as con:
+        return con.execute(case.stored[0]).fetchall()
+
+
+def leaks(text: str, *allowed: str) -> list[str]:
+    """What a message must never show: a traceback, or a path of the server's own files."""
+    for given in allowed:
+        text = text.replace(given, "")
+    signs = ["Traceback", 'File "', "site-packages", str(ROOT), sys.prefix, tempfile.gettempdir() + os.sep,
+             "Something went wrong"]
+    return [sign for sign in signs if sign in text]
+
+
+def check_problems(case: Case, rows: list[dict]) -> None:
+    """The report's rows hold each expected problem at its line and column, and no error beyond them."""
+    severity = "warning" if case.outcome == "warning" else "error"
+    for line, column, fragment in case.problems:
+        assert any(int(r["line"]) == line and r["column"] == column and r["severity"] == severity
+                   and fragment in r["problem"] for r in rows), (line, column, fragment, rows[:20])
+    errors = [r for r in rows if r["severity"] == "error"]
+    if case.outcome == "refused":
+        assert len(errors) == (case.errors or len(case.problems)), errors[:20]
+    else:
+        assert not errors, errors
+    if case.outcome == "parsed":
+        assert not rows, rows
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cor001_the_cli_gives_each_file_its_outcome(case: Case, corpus, db, tmp_path, capsys) -> None:
+    before, report = counts(db), tmp_path / "problems.csv"
+    path = corpus / case.name
+    args = ["--db", str(db), "ingest", str(path), "--report", str(report)] + (["--kind", case.kind] if case.kind else [])
+    with user_visible_warnings() as caught:
+        code = cli.main(args)
+    out = capsys.readouterr()
+    assert code == (1 if case.outcome == "refused" else 0), out
+    assert not leaks(out.out + out.err, str(path), str(report)), out
+    assert not out.err and not caught, (out.err, [str(w.message) for w in caught])
+    check_problems(case, list(csv.DictReader(report.open(newline="", encoding="utf-8"))))
+    after = counts(db)
+    if case.outcome == "refused":
+        assert after == before
+        assert "nothing was written" in out.out and case.problems[0][2] in out.out, out.out
+    else:
+        assert after["batch"] == before["batch"] + 1 and "Written:" in out.out, out.out
+        assert stored(db, case) == list(case.stored[1])
+
+
+def _json(component) -> str:
+    return json.dumps(component.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def _find(component, component_id: str):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def _full_report(component) -> list[dict]:
+    link = _find(component, "upl-download")
+    if link is None:
+        return []
+    text = base64.b64decode(link.href.split(",", 1)[1]).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cor002_the_upload_page_gives_each_file_its_outcome(case: Case, corpus, db, within_app, monkeypatch) -> None:
+    from flask import g
+
+    from dashboard.pages import upload
+    if case.kind:
+        pytest.skip("the upload page tells the kind from the header; the CLI test gives it")
+    monkeypatch.setenv("PEACEPULSE_DB", str(db))
+    before = counts(db)
+    content = (corpus / case.name).read_bytes()
+    contents = "data:application/octet-stream;base64," + base64.b64encode(content).decode()
+    with user_visible_warnings() as caught:
+        report, pending, disabled, *_ = upload.dry_run(contents, "", case.name)
+    shown = _json(report)
+    assert not leaks(shown, case.name) and not caught, (shown[:2000], [str(w.message) for w in caught])
+    assert counts(db) == before  # the first step only checks
+    check_problems(case, _full_report(report))
+    if case.outcome == "refused":
+        assert disabled and not pending["ready"]
+        assert "nothing was written" in _json(_find(report, "upl-message"))
+        with pytest.raises(PreventUpdate):  # a refused file is never committed
+            upload.commit(1, pending)
+        assert counts(db) == before
+        return
+    assert not disabled and pending["ready"]
+    g.pop("pp_version", None)  # the commit is a request of its own
+    with user_visible_warnings() as caught:
+        result, *_ = upload.commit(1, pending)
+    assert not caught and not leaks(_json(result), case.name)
+    assert result.id == "upl-done" and "Written:" in _json(result)
+    assert counts(db)["batch"] == before["batch"] + 1
+    assert stored(db, case) == list(case.stored[1])
+
+
+def test_cor003_the_whole_corpus_in_one_real_cli_run_prints_no_traceback_or_warning(corpus, db) -> None:
+    """`peacepulse ingest` as a person runs it, on every file at once: one message per file, nothing on stderr."""
+    files = sorted(str(p) for p in corpus.iterdir())
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    env.pop("PEACEPULSE_DEBUG", None)
+    out = subprocess.run([sys.executable, "-m", "peacepulse.cli", "--db", str(db), "ingest", *files],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 1, out.stdout[-2000:] + out.stderr[-2000:]
+    assert out.stderr == ""
+    assert not leaks(out.stdout, *files), out.stdout[-2000:]
+    for path in files:
+        assert f"{path}: " in out.stdout
+    assert "Nothing was written: fix the problems in" in out.stdout
