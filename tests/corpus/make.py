@@ -105,13 +105,18 @@ def _bomb() -> bytes:
     sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
     cut = sheet.index(b"</sheetData>")
     source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+    # The fastest compression packs blank space 229 to 1: plenty for a bomb, made in half a second.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
                 target.writestr(zipfile.ZipInfo(info.filename, WHEN), source.read(info.filename), zipfile.ZIP_DEFLATED)
                 continue
             entry = zipfile.ZipInfo(info.filename, WHEN)
             entry.compress_type = zipfile.ZIP_DEFLATED
+            try:
+                entry.compress_level = 1  # Python 3.13 and later
+            except AttributeError:
+                entry._compresslevel = 1
             with target.open(entry, "w") as part:
                 part.write(sheet[:cut])
                 blank = b" " * 2 ** 20
