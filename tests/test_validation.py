@@ -178,3 +178,15 @@ def test_a_target_on_the_wrong_side_of_its_baseline_is_an_error(db):
         "so this target would count a change for the worse as progress. Check the target, the baseline and "
         "the indicator's direction.")
     assert "should decrease" in problem_at(report, 3, "target")
+
+
+def test_rows_checked_in_batches_give_the_same_problems_as_all_at_once(db, monkeypatch):
+    """A big file is checked a batch of lines at a time; problems on either side of a batch's edge are all found."""
+    from peacepulse.ingest import check
+    rows = "".join(f"UNMISS,UNIF_WOMEN_SHARE,{1990 + i % 30},{150 if i % 7 == 0 else 5},{'x' if i % 11 == 0 else ''}\n"
+                   for i in range(400))
+    content = "mission,indicator,period,value,sex\n" + rows
+    whole = upload(db, "obs.csv", content, commit=False).problems
+    monkeypatch.setattr(check, "BATCH", 37)
+    batched = upload(db, "obs.csv", content, commit=False).problems
+    assert len(whole) > 100 and whole.equals(batched)
