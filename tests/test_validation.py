@@ -39,9 +39,12 @@ def test_codes_match_whatever_their_case(db):
 
 
 def test_malformed_period(db):
-    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021-13,4\n")
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021-Q5,4\n"
+                                    "UNMISS,FAT_TOTAL,2021-13,4\n")
     text = problem_at(report, 3, "period")
-    assert text.startswith("'2021-13' is not a period.") and "FY2024/25" in text
+    assert text.startswith("'2021-Q5' is not a period.") and "FY2024/25" in text
+    assert problem_at(report, 4, "period") == ("'2021-13' is not a period: there is no month 13. Write a month as "
+                                               "YYYY-MM, e.g. 2021-07.")
 
 
 def test_text_in_a_numeric_field_gives_one_clear_message(db):
