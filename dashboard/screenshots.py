@@ -24,14 +24,21 @@ CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-ba
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 
 
-def chrome(width: int = 1400, height: int = 1000) -> webdriver.Chrome:
+def chrome(width: int = 1400, height: int = 1000, downloads: Path | None = None) -> webdriver.Chrome:
+    """Headless Chromium; files it downloads go to `downloads`, without asking, when given."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROME_BIN", "/usr/bin/chromium")
     for flag in [*CHROME_FLAGS, f"--window-size={width},{height}"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(service=service, options=options)
+    driver = webdriver.Chrome(service=service, options=options)
+    if downloads is not None:  # headless Chromium also needs to be told through the DevTools protocol
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
 
 
 def free_port() -> int:

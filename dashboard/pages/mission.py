@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import assessment
+from dashboard import assessment_form, briefing
 from dashboard import components as ui
 from dashboard.data import figure, guarded, load
 from peacepulse import figures
@@ -127,7 +127,7 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     m = mission.iloc[0]
     subtitle = " · ".join(str(v) for v in (m["kind"], m["country"], m["hq_location"],
                                            {True: "active", False: "closed"}.get(m["active"], "dates unknown")) if pd.notna(v))
-    head = ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle)
+    head = html.Div([ui.page_title(f"{code} — {m['name']}", "msn-heading", subtitle), briefing.button()])
     themes = load(queries.themes)
     if theme is not None and theme_n not in set(themes["number"]):
         controls = _controls(code, None, show_all, only_real, years, bounds)  # a chooser would clear the 11
@@ -144,13 +144,14 @@ def layout(code: str | None = None, theme: str | None = None, **query) -> html.D
     chosen = themes[themes["number"] == theme_n] if theme is not None else themes
     latest = load(assessments.latest, code).set_index("theme")
     recs, changes = load(assessments.recommendations, code), load(assessments.evidence_changes, code)
+    form = assessment_form.Form(code, m["assessment_cycle"])
 
     def assessed(n: int) -> html.Div:
         row = latest.loc[n] if n in latest.index else None
-        return assessment.card(row, recs[recs["theme"] == n], changes[changes["theme"] == n], n)
+        return form.section(n, row, recs[recs["theme"] == n], changes[changes["theme"] == n])
     panels = [_panel(t.number, t.title, inds[inds["theme"] == t.number], series, targets, progress, show_all,
                      (code, t.number, show_all, only_real, years), assessed(t.number)) for t in chosen.itertuples()]
-    return html.Div([head, controls, ui.synthetic_caption(only_real), *panels])
+    return html.Div([head, controls, ui.synthetic_caption(only_real), *panels, form.modal()])
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("msn-code", "value"), Input("msn-theme", "value"),

@@ -205,6 +205,26 @@ def cmd_signals(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from . import briefing  # plotly and the rest are loaded only for this command
+    output = Path(args.output)
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder; give the file to write, such as "
+                         f"{output / briefing.file_name(args.mission, args.period, args.as_of)}")
+    if not output.parent.is_dir():
+        raise UsageError(f"No such folder: {output.parent}")
+    if not os.access(output.parent, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise UsageError(f"Cannot write {output}: permission denied")
+    try:
+        size = briefing.write(args.db, args.mission, output, period=args.period, as_of=args.as_of)
+    except briefing.BriefingError as err:
+        raise UsageError(str(err)) from None
+    except OSError as err:
+        raise UsageError(f"Cannot write {output}: {err.strerror or err}") from None
+    print(f"Briefing written to {output} ({size / 1_000_000:.1f} MB). Open it in a browser; it needs no network.")
+    return 0
+
+
 def cmd_export(args) -> int:
     for path in exporting.export(args.db, Path(args.out), args.format, args.views or None):
         print(path)
@@ -282,6 +302,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mission", help="one mission's signals only")
     p.add_argument("--csv", action="store_true", help="print CSV instead of text")
     p.set_defaults(run=cmd_signals)
+    p = sub.add_parser("report", parents=[common, past], help="write a mission's briefing: one HTML file that works offline",
+                       description=(
+                           "Write a briefing on one mission as a single HTML file that opens offline and prints "
+                           "to PDF: its scorecard row, each theme's trends, the latest assessments with their "
+                           "findings and open recommendations, the signals, and where the data came from. With "
+                           "--as-of, all of it as the store stood then."))
+    p.add_argument("mission", metavar="MISSION", help="mission code, such as UNMISS")
+    p.add_argument("--output", "-o", required=True, metavar="FILE", help="the HTML file to write")
+    p.add_argument("--period", metavar="P", help=(
+        "limit the trends to values up to the end of P, and the assessments to those of periods within P; "
+        "P is a period code as in uploads (2025, 2025-S1, 2025-Q3, 2025-07, FY2024/25). The scorecard and "
+        "signals stay those of all the data (as of --as-of, if given)"))
+    p.set_defaults(run=cmd_report)
     p = sub.add_parser("export", parents=[common], help="export the public views to CSV or Parquet")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
     p.add_argument("--out", default="export", help="folder to write into (default: export/)")

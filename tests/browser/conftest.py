@@ -65,9 +65,9 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 class Browser:
     """A thin layer over Chrome: open a path, wait for Dash to settle, read console errors and graphs."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, downloads: Path | None = None) -> None:
         self.base_url = base_url
-        self.driver = chrome(1400, 1000)
+        self.driver = chrome(1400, 1000, downloads)
 
     def open(self, path: str) -> None:
         self.driver.get(self.base_url + path)

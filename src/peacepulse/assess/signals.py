@@ -186,6 +186,8 @@ def find(db: Path, mission: str | None = None, today: date | None = None, acknow
     today = today or store.today()
     with store.reading(db) as con:
         series = _judged_series(con)
+        if mission is not None:  # the series rules judge each series alone: judge only this mission's
+            series = series[series["mission"] == mission]
         found = (off_track_runs(con, series) + breaks(series) + targets_near(series, today) + stale(con)
                  + assessments_overdue(con, today) + ratings_disagree(con) + recommendations_overdue(con, today)
                  + evidence_changed(con))

@@ -37,7 +37,7 @@ class AssessmentRows(checks.MissionCodeRows):
     @row_check("reason", "The rating {rating} differs from the status computed from the indicators "
                          "({computed_status}), so it needs a reason: say why in the reason column.")
     def reason_for_a_different_rating(cls, df):
-        differs = df["computed_status"].isin(RATINGS) & (df["rating"] != df["computed_status"])
+        differs = df["rating"].notna() & df["computed_status"].isin(RATINGS) & (df["rating"] != df["computed_status"])
         return ~differs | df["reason"].notna()
 
     @row_check("evidence", "Unknown indicator code(s) in the evidence: {evidence_unknown}. List indicator "

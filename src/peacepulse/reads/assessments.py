@@ -1,6 +1,7 @@
 """Reads of the adaptive loop: the latest assessment of each theme, and the recommendations."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -9,17 +10,20 @@ from .. import store
 from .queries import filters_sql
 
 
-def latest(db: Path, mission: str) -> pd.DataFrame:
+def latest(db: Path, mission: str, within: tuple[date, date] | None = None) -> pd.DataFrame:
     """Per theme, the assessment of the latest period: rating beside the status computed when it was
-    given, findings, workflow status, and how many of its evidence values were revised since approval."""
+    given, findings, workflow status, and how many of its evidence values were revised since approval.
+    `within` (first day, last day) keeps only the assessments of periods inside it."""
+    start, end = within or (None, None)
     return store.read_df(db, """
         SELECT a.theme, a.period, a.rating, a.computed_status, a.reason, a.findings, a.status, a.participants,
-               a.evidence, a.synthetic, a.revision, a.recorded_at,
+               a.evidence, a.source, a.synthetic, a.revision, a.recorded_at,
                (SELECT count(*) FROM evidence_changes e WHERE e.mission = a.mission AND e.theme = a.theme
                                                         AND e.period = a.period) AS evidence_changed
-        FROM assessments a WHERE a.mission = ?
+        FROM assessments a WHERE a.mission = ? AND (?::DATE IS NULL OR a.period_start >= ?::DATE)
+                                               AND (?::DATE IS NULL OR a.period_end <= ?::DATE)
         QUALIFY row_number() OVER (PARTITION BY a.theme ORDER BY a.period_end DESC, a.period_start) = 1
-        ORDER BY a.theme""", [mission])
+        ORDER BY a.theme""", [mission, start, start, end, end])
 
 
 def evidence_changes(db: Path, mission: str) -> pd.DataFrame:
@@ -35,6 +39,6 @@ def recommendations(db: Path, mission: str | None = None, theme: int | None = No
                                  "open": True if open_only else None})
     return store.read_df(db, f"""
         SELECT mission, theme, period, recommendation, owner, due, status, overdue, open, progress_update,
-               synthetic, completed_at, recorded_at
+               source, synthetic, completed_at, recorded_at
         FROM recommendations{where}
         ORDER BY overdue DESC, open DESC, due, mission, theme, recommendation""", params)
