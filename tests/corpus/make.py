@@ -78,6 +78,11 @@ def _merged(book) -> None:
     book.active.merge_cells("A2:A4")
 
 
+def _far_right(book) -> None:
+    _observations(book)
+    book.active.cell(1, 16_384).value = "x"  # column XFD, the last a sheet has
+
+
 def _sheets(book) -> None:
     _observations(book)
     book.create_sheet("Notes").append(["Figures checked by the JOC"])
@@ -215,6 +220,9 @@ def generated() -> dict[str, Callable[[], bytes]]:
                                       "UNMISS,FAT_TOTAL,2021,4,\n").encode(),
         "too-many-columns.csv": lambda: (HEADER.rstrip("\n") + "".join(f",extra_{i}" for i in range(1500)) + "\n"
                                          + "UNMISS,FAT_TOTAL,2020,3" + "," * 1500 + "\n").encode(),
+        "thousands-of-empty-columns.csv": lambda: (HEADER.rstrip("\n") + "," * 16_000 + "\n" + "".join(
+            row + "," * 16_000 + "\n" for row in ROWS.splitlines())).encode(),
+        "value-far-right.xlsx": lambda: _workbook(_far_right),
         "unknown-codes-10k.csv": _unknown_codes,
         "decompression-bomb.xlsx": _bomb,
         "decompression-bomb-lying-size.xlsx": _lying_bomb,

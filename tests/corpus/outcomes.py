@@ -130,6 +130,10 @@ CASES = [
     refused("title-above-header.csv", "a title line above the header",
             (2, "", "Remove any title lines above the header row.")),
     refused("too-many-columns.csv", "1,504 named columns", (*WHOLE, "Line 1 names 1,504 columns")),
+    parsed("thousands-of-empty-columns.csv", "16,000 empty columns after the table, as some exports leave",
+           TWO_ROWS),
+    refused("value-far-right.xlsx", "a stray value in the sheet's last column, XFD",
+            (*WHOLE, "Line 1 has a value in column XFD, beyond the 1,000 columns that can be read.")),
     # Numbers
     parsed("decimal-comma-semicolon.csv", "decimal commas in a semicolon-separated file",
            (OBS, (("UNMISS", "FAT_TOTAL", "2020", 1234.5), ("UNMISS", "UNIF_WOMEN_SHARE", "2019", 0.125),

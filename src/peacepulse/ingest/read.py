@@ -77,7 +77,21 @@ def _names(header: list[str]) -> list[str]:
     if named > MAX_COLUMNS:
         raise FileProblem(f"Line 1 names {named:,} columns; a file of any kind has fewer than 20, and at most "
                           f"{MAX_COLUMNS:,} can be read. Check that the first line is the header.")
+    if len(names) > MAX_COLUMNS:
+        raise FileProblem(f"Line 1 has {len(names):,} columns, most of them without a name; at most "
+                          f"{MAX_COLUMNS:,} can be read. Delete the empty columns and upload the file again.")
     return names
+
+
+def _trailing_blanks_dropped(header: list[str]) -> list[str]:
+    """A header with more cells than can be read loses its empty cells at the end (a spreadsheet exported
+    with thousands of empty columns): reading them would cost a column each."""
+    if len(header) <= MAX_COLUMNS:
+        return header
+    end = len(header)
+    while end and not str(header[end - 1]).strip(_SPACE):
+        end -= 1
+    return header[:end]
 
 
 def quote_name(name: str) -> str:
@@ -218,7 +232,7 @@ def _needs_care(body: bytes) -> bool:
 def _read_csv(con, number: int, content: bytes) -> Table:
     data = encoding.utf8(content)
     header_line, body_start, sep, header = _header(data)
-    names = _names(header)
+    names = _names(_trailing_blanks_dropped(header))
     if _needs_care(data[body_start:].rstrip(b"\r\n ")):
         line = _strictly(con, number, data, sep, names, header_line)
     else:
@@ -293,6 +307,14 @@ def _read_xlsx(con, number: int, content: bytes) -> Table:
                                                   "with the data to the front." if sheet.others else ""))
     header_row = filled[0]
     numbered = [r for r in sorted(sheet.rows) if r > header_row]
+    for row in [header_row, *numbered]:  # empty cells at the end of a row are no column
+        values = sheet.rows[row]
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if len(values) > MAX_COLUMNS:
+            raise FileProblem(f"Line {row} has a value in column {_column_letter(len(values))}, beyond the "
+                              f"{MAX_COLUMNS:,} columns that can be read. Delete what is there, or copy the "
+                              "table to a new sheet, and upload it again.", row)
     # Values right of the header's last name are kept, under no name, so that they are reported.
     width = max(len(sheet.rows[r]) for r in [header_row, *numbered])
     names = _names([_cell(v) for v in sheet.rows[header_row]] + [""] * (width - len(sheet.rows[header_row])))
