@@ -92,6 +92,11 @@ def check_problems(case: Case, rows: list[dict]) -> None:
         assert not rows, rows
 
 
+def test_cor000_every_file_has_its_outcome_and_every_outcome_its_file(corpus) -> None:
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(IDS)
+    assert len(IDS) >= 40 and len(set(IDS)) == len(IDS)
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_cor001_the_cli_gives_each_file_its_outcome(case: Case, corpus, db, before, tmp_path, capsys) -> None:
     report, path = tmp_path / "problems.csv", corpus / case.name
