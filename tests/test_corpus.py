@@ -22,6 +22,7 @@ import pytest
 from corpus import make
 from corpus.outcomes import CASES, Case
 from dash.exceptions import PreventUpdate
+from test_dashboard_pages import _find
 
 from peacepulse import cli
 
@@ -119,18 +120,6 @@ def test_cor001_the_cli_gives_each_file_its_outcome(case: Case, corpus, db, befo
 
 def _json(component) -> str:
     return json.dumps(component.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
-
-
-def _find(component, component_id: str):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def _full_report(component) -> list[dict]:
