@@ -218,22 +218,26 @@ def _fast(con, number: int, data: bytes, sep: str, names: list[str], header_line
     return line
 
 
-def _needs_care(body: bytes) -> bool:
-    """Whether DuckDB's reader would misnumber the lines: it skips blank lines, and it cannot take a file
-    that mixes line endings (a lone CR beside LFs)."""
-    if not body or b"\n\n" in body or b"\n\r\n" in body or b"\r\r" in body:
+def _needs_care(data: bytes, start: int) -> bool:
+    """Whether DuckDB's reader would misnumber the lines of data[start:]: it skips blank lines, and it cannot
+    take a file that mixes line endings (a lone CR beside LFs). Blank lines at the end do not count. The
+    bytes are searched where they lie: a big file is never copied for this."""
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n ":
+        end -= 1
+    if end == start or any(data.find(blank, start, end) >= 0 for blank in (b"\n\n", b"\n\r\n", b"\r\r")):
         return True
-    if b"\r" not in body:
+    if data.find(b"\r", start, end) < 0:
         return False
-    crlf = body.count(b"\r\n")
-    return body.count(b"\r") != crlf and body.count(b"\n") != crlf
+    crlf = data.count(b"\r\n", start, end)
+    return data.count(b"\r", start, end) != crlf and data.count(b"\n", start, end) != crlf
 
 
 def _read_csv(con, number: int, content: bytes) -> Table:
     data = encoding.utf8(content)
     header_line, body_start, sep, header = _header(data)
     names = _names(_trailing_blanks_dropped(header))
-    if _needs_care(data[body_start:].rstrip(b"\r\n ")):
+    if _needs_care(data, body_start):
         line = _strictly(con, number, data, sep, names, header_line)
     else:
         try:
