@@ -5,8 +5,9 @@
 Figures (see benchmarks/README.md): the bulk ingest ratio against DuckDB's own CSV load,
 incremental uploads into big stores, the peak memory of a bulk ingest, how fast the CLI
 reports files full of problems, the dashboard's queries at 1M and 10M observations beside a
-plain GROUP BY, and its pages in a browser with the server's memory. Every timed step runs in
-a child process; big stores are cached in benchmarks/.cache/.
+plain GROUP BY, its pages in a browser with the server's memory, and the hostile corpus of
+tests/corpus with a 200 MB file. Every timed step runs in a child process; big stores are
+cached in benchmarks/.cache/.
 """
 from __future__ import annotations
 
@@ -37,11 +38,12 @@ class Sizes:
     reads: tuple[int, ...] = (1_000_000, 10_000_000)
     pages: int = 10_000_000
     repeat: int = 20
+    big_mb: int = 200  # the big valid file run after the hostile corpus
 
 
 FULL = Sizes(bulk=1_000_000, stores=(1_000_000, 10_000_000), new=10_000, problems=10_000)
 QUICK = Sizes(bulk=100_000, stores=(100_000, 1_000_000), new=10_000, problems=2_000, reads=(100_000, 1_000_000),
-              pages=1_000_000, repeat=10)
+              pages=1_000_000, repeat=10, big_mb=20)
 FEW = 5  # rows of the small file whose ingest is subtracted as fixed cost
 
 
@@ -218,6 +220,30 @@ def pages(sizes: Sizes) -> list[Figure]:
     return figures
 
 
+def corpus(sizes: Sizes) -> list[Figure]:
+    """The hostile corpus (tests/corpus) through the CLI, each file within 10 s and 1 GiB, then a big valid file."""
+    found = _child_json("bench_corpus.py", "--big-mb", str(sizes.big_mb))
+    base, files_, big = found[0], [f for f in found[1:] if "read_csv_seconds" not in f], found[-1]
+    slowest, largest = max(files_, key=lambda f: f["seconds"]), max(files_, key=lambda f: f["peak_rss"])
+    met = [f for f in files_ if f["met"]]
+    figures = [
+        show(Figure("CLI ingest, clean 2-row file (baseline)", f"{base['seconds']:.1f} s, {mib(base['peak_rss'])}",
+                    "context", None)),
+        show(Figure(f"corpus of {len(files_)} hostile files, each ≤ 10 s and ≤ 1 GiB", f"{len(met)} of {len(files_)}",
+                    "all", len(met) == len(files_))),
+        show(Figure("corpus, slowest file", f"{slowest['file']}: {slowest['seconds']:.1f} s "
+                    f"({slowest['seconds'] / base['seconds']:.1f} of the baseline)", "≤ 10 s", slowest["seconds"] <= 10)),
+        show(Figure("corpus, largest peak RSS", f"{largest['file']}: {mib(largest['peak_rss'])}", "≤ 1 GiB",
+                    largest["peak_rss"] <= GIB)),
+    ]
+    if "read_csv_seconds" in big:
+        figures.append(show(Figure(f"CLI ingest, {big['file']}", f"{big['seconds']:.1f} s, "
+                                   f"{big['seconds'] / big['read_csv_seconds']:.1f} of DuckDB read_csv "
+                                   f"({big['read_csv_seconds']:.1f} s), {mib(big['peak_rss'])}", "≤ 10 s, ≤ 1 GiB",
+                                   big["met"])))
+    return figures
+
+
 def versions() -> str:
     import duckdb
     import pandera
@@ -248,7 +274,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--markdown", metavar="FILE", type=Path, help="also write the table here as markdown")
-    parser.add_argument("--only", choices=["bulk", "incremental", "problems", "reads", "pages"], action="append",
+    parser.add_argument("--only", choices=["bulk", "incremental", "problems", "reads", "pages", "corpus"],
+                        action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached key universe and stores")
     return parser.parse_args()
@@ -257,7 +284,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     sizes, mode = (QUICK, "quick") if args.quick else (FULL, "full")
-    parts = args.only or ["bulk", "incremental", "problems", "reads", "pages"]
+    parts = args.only or ["bulk", "incremental", "problems", "reads", "pages", "corpus"]
     started = time.perf_counter()
     print(f"PeacePulse benchmarks, {mode} sizes; {machine()}; {versions()}", flush=True)
     ingest_parts = {"bulk", "incremental", "problems"} & set(parts)
@@ -276,6 +303,8 @@ def main() -> None:
         figures += reads(sizes)
     if "pages" in parts:
         figures += pages(sizes)
+    if "corpus" in parts:
+        figures += corpus(sizes)
     took = time.perf_counter() - started
     print(f"\nSummary ({mode} sizes, {took:.0f} s):\n{table(figures)}")
     if args.markdown:

@@ -160,8 +160,15 @@ def _post(client, output: str, inputs: list[dict], state: list[dict]):
 
 def test_err008_a_failing_callback_shows_an_incident_in_the_page_and_logs_it(demo_copy, monkeypatch,
                                                                              caplog) -> None:
-    """A commit whose kept file was altered in the browser cannot be decoded: a fault, not a user's mistake."""
+    """A fault inside the commit callback, outside the ingest's own guard (here a simulated one: a kept file
+    altered in the browser is refused in words now), shows an incident in the page and logs it."""
+    from dashboard.pages import upload
+
+    def fault(*_):
+        raise RuntimeError("simulated fault while decoding the kept file")
+
     monkeypatch.setenv("PEACEPULSE_DB", str(demo_copy))
+    monkeypatch.setattr(upload, "_decoded", fault)
     with app.server.test_client() as client, caplog.at_level(logging.ERROR):
         client.get("/_dash-layout")
         commit = next(k for k in app.callback_map if "upl-result.children@" in k)
@@ -173,8 +180,8 @@ def test_err008_a_failing_callback_shows_an_incident_in_the_page_and_logs_it(dem
     shown = _json(body["sideUpdate"][data.MESSAGES])
     found = INCIDENT.search(shown)
     assert found and body["response"] == {}  # the callback's own outputs stay as they were
-    assert [r.exc_info[0].__name__ for r in caplog.records if found.group(1) in r.getMessage()] == ["Error"]
-    assert "binascii" in caplog.text and "Traceback" in caplog.text
+    assert [r.exc_info[0].__name__ for r in caplog.records if found.group(1) in r.getMessage()] == ["RuntimeError"]
+    assert "simulated fault" in caplog.text and "Traceback" in caplog.text
 
 
 def test_err009_a_page_request_through_dash_reaches_the_guarded_layout(broken, monkeypatch, caplog) -> None:

@@ -184,3 +184,48 @@ def test_spaces_group_thousands_only_where_a_thousands_group_can_be(db):
                                   "UNMISS;FAT_TOTAL;2020;12\u00a0345\u00a0678\n")
     assert fixed.written
     assert values(db) == [1234.5, 12345678.0]
+
+
+@pytest.mark.parametrize("content, reading", [
+    ('mission,indicator,period,value\nUNMISS,FAT_TOTAL,2019,"1,234"\n', "as 1234 by the decimal point"),
+    ("mission,indicator,period,value\nUNMISS,FAT_TOTAL,2019,1.234\n", "as 1.234 by the decimal point"),
+    ("mission;indicator;period;value\nUNMISS;FAT_TOTAL;2019;1,234\n", "as 1.234 by the decimal comma"),
+    ("mission;indicator;period;value\nUNMISS;FAT_TOTAL;2019;-1.234\n", "as -1234 by the decimal comma"),
+])
+def test_a_number_both_conventions_read_differently_is_refused_when_nothing_shows_which(db, content, reading):
+    report = upload(db, "obs.csv", content)
+    assert not report.written
+    message = problem_at(report, 2, "value")
+    assert reading in message and "No other number in the file shows which is meant" in message
+    assert "--decimal point or --decimal comma" in message or "--decimal comma or --decimal point" in message
+
+
+@pytest.mark.parametrize("content, expected", [
+    # Another number shows the convention: 0.5 has a decimal point, 2,5 a decimal comma.
+    ('mission,indicator,period,value,numerator\nUNMISS,FAT_TOTAL,2019,"1,234",0.5\n', [1234.0]),
+    ("mission;indicator;period;value;numerator\nUNMISS;FAT_TOTAL;2019;1.234;2,5\n", [1234.0]),
+    ("mission;indicator;period;value\nUNMISS;FAT_TOTAL;2019;1,234\nUNMISS;FAT_TOTAL;2020;12,5\n", [1.234, 12.5]),
+    # Nothing to read two ways: no separator, two groups, or a separator and more or fewer than three digits.
+    ("mission,indicator,period,value\nUNMISS,FAT_TOTAL,2019,1234\nUNMISS,FAT_TOTAL,2020,12.34\n", [1234.0, 12.34]),
+    ('mission,indicator,period,value\nUNMISS,FAT_TOTAL,2019,"1,234,567"\nUNMISS,FAT_TOTAL,2020,0.125\n',
+     [1234567.0, 0.125]),
+])
+def test_a_number_that_could_be_read_two_ways_is_read_by_the_convention_the_file_shows(db, content, expected):
+    report = upload(db, "obs.csv", content)
+    assert report.written, report.problems
+    assert values(db) == expected
+
+
+def test_choosing_the_convention_settles_a_number_that_could_be_read_two_ways(db):
+    content = b'mission,indicator,period,value\nUNMISS,FAT_TOTAL,2019,"1,234"\n'
+    assert ingest.ingest_upload(db, "obs.csv", content, commit=True, decimal="point").written
+    assert values(db) == [1234.0]
+    again = ingest.ingest_upload(db, "obs.csv", content, commit=True, decimal="comma")
+    assert again.written and values(db) == [1.234]
+
+
+def test_number_cells_of_a_workbook_are_never_read_two_ways(db):
+    report = upload(db, "returns.xlsx", _workbook([["UNMISS", "FAT_TOTAL", "2020", 1.234],
+                                                   ["UNMISS", "FAT_TOTAL", "2021", "1,234"]]))
+    assert report.problems[["line", "column"]].values.tolist() == [[3, "value"]]
+    assert "could be read two ways" in problem_at(report, 3, "value")

@@ -95,7 +95,7 @@ def test_unreadable_files(content, message):
 
 def test_damaged_workbook(db):
     report = upload(db, "broken.xlsx", b"PK\x03\x04 not really a workbook")
-    assert report.problems.iloc[0]["problem"].startswith("The workbook could not be opened")
+    assert report.problems.iloc[0]["problem"].startswith("The file starts like an .xlsx workbook but is damaged")
     assert report.problems.iloc[0]["line"] == 1
 
 
@@ -104,11 +104,21 @@ def test_header_without_rows_is_an_error(db):
     assert not report.ok and report.problems.iloc[0]["problem"] == "The file has a header but no data rows."
 
 
-@pytest.mark.parametrize("cell", ["1e400", "inf", "-Infinity", "nan", "NaN"])
+@pytest.mark.parametrize("cell", ["inf", "-Infinity", "nan", "NaN"])
 def test_non_finite_numbers_are_refused(db, cell):
     report = upload(db, "obs.csv", f"mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,{cell}\n")
     assert report.problems["problem"].tolist() == [
         f"'{cell}' is not a number. Give a number, or leave the row out if there is no value."]
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("1e400", "'1e400' is too large to be stored: numbers can be up to about 1.8e308."),
+    ("-1e400", "'-1e400' is too large to be stored: numbers can be up to about 1.8e308."),
+    ("1e-400", "'1e-400' is too close to zero to be stored (the limit is about 1e-308); write 0 if it is zero."),
+])
+def test_numbers_beyond_a_double_are_refused_saying_why(db, cell, message):
+    report = upload(db, "obs.csv", f"mission,indicator,period,value\nUNMISS,FAT_TOTAL,2020,{cell}\n")
+    assert report.problems["problem"].tolist()[0].startswith(message)
 
 
 def test_a_blank_code_is_reported_once_as_empty(db):

@@ -39,9 +39,12 @@ def test_codes_match_whatever_their_case(db):
 
 
 def test_malformed_period(db):
-    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021-13,4\n")
+    report = upload(db, "obs.csv", HEADER + "UNMISS,FAT_TOTAL,2020,3\nUNMISS,FAT_TOTAL,2021-Q5,4\n"
+                                    "UNMISS,FAT_TOTAL,2021-13,4\n")
     text = problem_at(report, 3, "period")
-    assert text.startswith("'2021-13' is not a period.") and "FY2024/25" in text
+    assert text.startswith("'2021-Q5' is not a period.") and "FY2024/25" in text
+    assert problem_at(report, 4, "period") == ("'2021-13' is not a period: there is no month 13. Write a month as "
+                                               "YYYY-MM, e.g. 2021-07.")
 
 
 def test_text_in_a_numeric_field_gives_one_clear_message(db):
@@ -178,3 +181,15 @@ def test_a_target_on_the_wrong_side_of_its_baseline_is_an_error(db):
         "so this target would count a change for the worse as progress. Check the target, the baseline and "
         "the indicator's direction.")
     assert "should decrease" in problem_at(report, 3, "target")
+
+
+def test_rows_checked_in_batches_give_the_same_problems_as_all_at_once(db, monkeypatch):
+    """A big file is checked a batch of lines at a time; problems on either side of a batch's edge are all found."""
+    from peacepulse.ingest import check
+    rows = "".join(f"UNMISS,UNIF_WOMEN_SHARE,{1990 + i % 30},{150 if i % 7 == 0 else 5},{'x' if i % 11 == 0 else ''}\n"
+                   for i in range(400))
+    content = "mission,indicator,period,value,sex\n" + rows
+    whole = upload(db, "obs.csv", content, commit=False).problems
+    monkeypatch.setattr(check, "BATCH", 37)
+    batched = upload(db, "obs.csv", content, commit=False).problems
+    assert len(whole) > 100 and whole.equals(batched)

@@ -13,7 +13,7 @@ from dashboard import components as ui
 from dashboard.data import db, figure, guarded, load
 from peacepulse import figures, store
 from peacepulse.figures import trends
-from peacepulse.reads import queries
+from peacepulse.reads import exporting, queries
 
 dash.register_page(__name__, path="/indicator", name="Indicator", title="PeacePulse · Indicator", order=3)
 SHEET = [("definition", "Definition"), ("source", "Source"), ("direction", "Better when it goes"),
@@ -140,4 +140,5 @@ def download(_: int, scope: dict | None) -> dict:
     with _as_of(scope):
         table = queries.observations(db(), scope["code"], scope["missions"])
     suffix = f"-{scope['missions'][0]}" if scope["missions"] and len(scope["missions"]) == 1 else ""
-    return dcc.send_data_frame(table.to_csv, f"{scope['code']}{suffix}.csv", index=False)
+    # Text a spreadsheet would run as a formula (a comment typed as =HYPERLINK(...)) is sent as text.
+    return dcc.send_data_frame(exporting.neutralised(table).to_csv, f"{scope['code']}{suffix}.csv", index=False)

@@ -19,6 +19,7 @@ from dashboard.data import alert, db, guarded, store_problem
 from peacepulse import ingest, store
 from peacepulse.ingest import problems
 from peacepulse.kinds import KINDS
+from peacepulse.reads import exporting
 
 dash.register_page(__name__, path="/upload", name="Upload", title="PeacePulse · Upload", order=5)
 MAX_BYTES = 20 * 1024 * 1024
@@ -79,7 +80,7 @@ def _formats() -> html.Details:
 
 def _full_report(report: ingest.Report) -> html.A:
     """Every problem, one row each, as a CSV the browser saves without asking the server again."""
-    return _csv_link(report.problems[problems.REPORT_COLUMNS].to_csv(index=False),
+    return _csv_link(exporting.neutralised(report.problems[problems.REPORT_COLUMNS]).to_csv(index=False),
                      f"Download the full report ({len(report.problems):,} rows, CSV)",
                      f"{report.file_name.rsplit('.', 1)[0]}-problems.csv", "upl-download")
 
@@ -103,6 +104,21 @@ def _report(report: ingest.Report) -> html.Div:
                              columns=PROBLEM_COLUMNS), _full_report(report)])
 
 
+def _decoded(file_name: str | None, encoded: object) -> bytes | dbc.Alert:
+    """The file's bytes, or an alert. The size is told from the base64 text before anything is decoded, so a
+    file over the limit is never held twice in the server's memory."""
+    if not isinstance(encoded, str):
+        return alert("The file could not be read from the browser. Try again.")
+    size = len(encoded) * 3 // 4  # what the base64 text decodes to, within two bytes
+    if size > MAX_BYTES:
+        return alert(f"{file_name} is {size / 2**20:.1f} MB; the limit here is {MAX_BYTES // 2**20} MB. "
+                     "Load it with peacepulse ingest FILE instead, which checks it the same way.")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return alert("The file could not be read from the browser. Try again.")
+
+
 @callback(Output("upl-report", "children"), Output("upl-pending", "data"), Output("upl-commit", "disabled"),
           Output("upl-result", "children"), Output("upl-file", "contents"),
           Input("upl-file", "contents"), Input("upl-decimal", "value"), State("upl-file", "filename"),
@@ -115,19 +131,15 @@ def dry_run(contents: str | None, decimal: str | None, file_name: str | None, pe
         file_name, encoded = pending["file_name"], pending["content"]
     else:
         raise PreventUpdate
-    try:
-        content = base64.b64decode(encoded, validate=True)
-    except binascii.Error:
-        return alert("The file could not be read from the browser. Try again."), None, True, None, None
-    if len(content) > MAX_BYTES:
-        return alert(f"{file_name} is {len(content) / 2**20:.1f} MB; the limit here is {MAX_BYTES // 2**20} MB. "
-                     "Load it with peacepulse ingest FILE instead, which checks it the same way."), \
-            None, True, None, None
-    report = guarded(ingest.ingest_upload)(db(), file_name, content, commit=False, decimal=decimal or None)
+    file_name, decimal = str(file_name or "upload.csv"), decimal if decimal in ("comma", "point") else None
+    content = _decoded(file_name, encoded)
+    if not isinstance(content, bytes):
+        return content, None, True, None, None
+    report = guarded(ingest.ingest_upload)(db(), file_name, content, commit=False, decimal=decimal)
     if not isinstance(report, ingest.Report):
         return report, None, True, None, None
     ready = report.ok and report.new + report.revised > 0
-    kept = {"file_name": file_name, "content": encoded, "decimal": decimal or None, "ready": ready}
+    kept = {"file_name": file_name, "content": encoded, "decimal": decimal, "ready": ready}
     return _report(report), kept, not ready, None, None
 
 
@@ -138,9 +150,12 @@ def commit(_: int | None, pending: dict | None):
     """Write the checked file; the dry run's report gives way to the result."""
     if not pending or not pending.get("ready"):
         raise PreventUpdate
-    content = base64.b64decode(pending["content"])
-    report = guarded(ingest.ingest_upload)(db(), pending["file_name"], content, commit=True,
-                                           decimal=pending.get("decimal"))
+    content = _decoded(pending.get("file_name"), pending.get("content"))
+    if not isinstance(content, bytes):
+        return content, None, True, no_update
+    decimal = pending.get("decimal") if pending.get("decimal") in ("comma", "point") else None
+    report = guarded(ingest.ingest_upload)(db(), str(pending.get("file_name") or "upload.csv"), content, commit=True,
+                                           decimal=decimal)
     if not isinstance(report, ingest.Report):
         return report, no_update, False, no_update
     if not report.written:

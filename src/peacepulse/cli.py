@@ -54,8 +54,8 @@ def _print_reports(reports: list[Report], report_path: str | None) -> int:
             print(f"  … and {len(shown) - SHOWN:,} more. Write them all with --report problems.csv")
     if report_path:
         frames = [r.problems.assign(file=r.file_name) for r in reports]
-        pd.concat(frames)[problems.REPORT_COLUMNS + (["file"] if len(reports) > 1 else [])
-                          ].to_csv(report_path, index=False)
+        exporting.neutralised(pd.concat(frames)[problems.REPORT_COLUMNS + (["file"] if len(reports) > 1 else [])]
+                              ).to_csv(report_path, index=False)
         print(f"Problems written to {report_path}")
     failed = [r.file_name for r in reports if not r.ok]
     if failed:

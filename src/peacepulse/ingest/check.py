@@ -27,14 +27,19 @@ BUILT_IN = {
     "in_range": "{cell} is not a valid {column}.",
     "greater_than_or_equal_to": "{cell} is negative; {column} counts people or events and cannot be below zero.",
 }
+BATCH = 250_000  # lines checked at once
+
+
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, kind: Kind) -> pd.DataFrame:
+def _fetch(con: duckdb.DuckDBPyConnection, kind: Kind, first: int, end: int) -> pd.DataFrame:
+    """The rows of lines [first, end), with the columns the model checks."""
     columns = list(kind.model.to_schema().columns)
     # Through Arrow: several times faster than fetchdf for text columns.
-    query = f"SELECT line, {', '.join(quote_name(c) for c in columns)} FROM upload_checked"
+    query = (f"SELECT line, {', '.join(quote_name(c) for c in columns)} FROM upload_checked "
+             f"WHERE line >= {int(first)} AND line < {int(end)}")
     frame = con.sql(query).to_arrow_table().to_pandas()
     # A line number, but NULL for most rows: the model takes it as a float.
     frame["key_first_line"] = frame["key_first_line"].astype("float64")
@@ -112,11 +117,19 @@ def _cells(con, kind: Kind, failures: pd.DataFrame) -> pd.DataFrame:
 
 
 def check(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[dict]:
-    """The problems the kind's model finds in ``upload_checked``, one per line and column."""
-    failures = _failures(kind, _fetch(con, kind))
+    """The problems the kind's model finds in ``upload_checked``, one per line and column.
+
+    The rows are checked a batch of lines at a time, so that a big file never sits in memory whole:
+    every check looks at one row (repeated keys were found in SQL beforehand)."""
+    first, last = con.execute("SELECT min(line), max(line) FROM upload_checked").fetchall()[0]
+    if first is None:
+        return []
+    found = [_failures(kind, _fetch(con, kind, start, start + BATCH)) for start in range(first, last + 1, BATCH)]
+    failures = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
     if failures.empty:
         return []
     cells = _cells(con, kind, failures)
     by_line = dict(zip(cells.index.tolist(), cells.to_dict("records")))
-    return [problems.problem(line, column, by_line[line].get(column, ""), _message(rule, column, by_line[line]))
+    quoted = {line: {k: problems.shown(v) for k, v in row.items()} for line, row in by_line.items()}
+    return [problems.problem(line, column, by_line[line].get(column, ""), _message(rule, column, quoted[line]))
             for line, rule, column in zip(*(failures[c].tolist() for c in ("line", "rule", "column")))]

@@ -10,10 +10,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ..kinds import Kind
-from ..kinds.cells import CATALOGUE_CONTEXT, CONVENTION, DECIMALS, Code, Codes, Number, Sql, number_sql
+from ..kinds import Kind, cells
+from ..kinds.cells import CATALOGUE_CONTEXT, CONVENTION, DECIMALS, Code, Codes, Lookup, Number, Sql, number_sql
 from . import problems
 from .read import SEPARATORS, Table, quote_name
+
+CHOSEN = "it was chosen for this upload"
 
 
 def decimal_for(table: Table, chosen: str | None) -> tuple[str, str]:
@@ -21,7 +23,7 @@ def decimal_for(table: Table, chosen: str | None) -> tuple[str, str]:
     if chosen is not None:
         if chosen not in DECIMALS:
             raise ValueError(f"Unknown decimal convention '{chosen}'; use comma or point.")
-        return chosen, "it was chosen for this upload"
+        return chosen, CHOSEN
     if table.separator is None:
         return "point", "it is a workbook"
     return ("comma" if table.separator == ";" else "point"), f"it is {SEPARATORS[table.separator]}-separated"
@@ -41,6 +43,9 @@ def _outputs(con, kind: Kind, table: Table, decimal: str) -> tuple[list[str], li
                    else parser.expression.format(c=text))
             if name in table.numbers:
                 sql = f"coalesce(r.{quote_name(name + '__number')}, {sql})"
+                items.append(f"r.{quote_name(name + '__number')} IS NULL AS {quote_name(name + '__typed')}")
+            if isinstance(parser, Number):
+                sql = f"({sql}) + 0.0"  # -0 is stored as 0
             items.append(f"{sql} AS {quote_name(name)}")
             first = sql
         elif not present:
@@ -99,7 +104,7 @@ def parse(con: duckdb.DuckDBPyConnection, kind: Kind, table: Table, decimal: tup
                 con.unregister(f"lookup_{column.name}")
             except duckdb.Error:
                 pass
-    return _empty_cells(con, kind) + _unparsed(con, kind, bad, decimal)
+    return _empty_cells(con, kind) + _unparsed(con, kind, bad, decimal) + _ambiguous(con, kind, table, decimal)
 
 
 def _empty_cells(con, kind: Kind) -> list[dict]:
@@ -110,20 +115,69 @@ def _empty_cells(con, kind: Kind) -> list[dict]:
     return found
 
 
+def _number_message(parser: Number, text: str, used: str, other: str) -> str:
+    """SQL choosing which of the parser's messages fits a cell that does not parse."""
+    return f"""CASE WHEN {number_sql(text, other)} IS NOT NULL THEN 'other_convention'
+                    WHEN isinf({number_sql(text, used, finite=False)}) THEN 'too_large'
+                    WHEN {number_sql(text, used, finite=False)} IS NOT NULL THEN 'too_small'
+                    WHEN regexp_full_match({text}, '{cells.SPREADSHEET_ERROR}') THEN 'spreadsheet_error'
+                    ELSE 'message' END"""
+
+
 def _unparsed(con, kind: Kind, bad: dict[str, str], decimal: tuple[str, str]) -> list[dict]:
     (used, why), found = decimal, []
     other = next(d for d in DECIMALS if d != used)
     for name in bad:
         parser, text = next(c.parse for c in kind.columns if c.name == name), quote_name(name + "__text")
-        fits_other = number_sql(text, other) + " IS NOT NULL" if isinstance(parser, Number) else "false"
-        rows = con.execute(f"SELECT line, {text}, {fits_other} FROM upload_typed "
+        which = _number_message(parser, text, used, other) if isinstance(parser, Number) else "'message'"
+        rows = con.execute(f"SELECT line, {text}, {which} FROM upload_typed "
                            f"WHERE {quote_name(name + '__bad')}").fetchall()
-        for line, cell, other_fits in rows:
-            message = parser.other_convention if other_fits else parser.message
-            found.append(problems.problem(line, name, cell, message.format(
-                text=cell, convention=CONVENTION[used], why=why, other=other)))
+        for line, cell, chosen in rows:
+            explained = parser.explain(cell) if isinstance(parser, Lookup) else None
+            message = explained or getattr(parser, chosen).format(
+                text=problems.shown(cell), convention=CONVENTION[used], why=why, other=other)
+            found.append(problems.problem(line, name, cell, message))
     numbers = [n for n in bad if any(c.name == n and isinstance(c.parse, Number) for c in kind.columns)]
     return found + _mixed_conventions(con, numbers, decimal)
+
+
+def _ambiguous(con, kind: Kind, table: Table, decimal: tuple[str, str]) -> list[dict]:
+    """Cells that both conventions read, as different numbers (1,234 is 1234 or 1.234), in a file where no
+    other number shows which convention it follows: refused, never guessed. Choosing the convention
+    for the upload settles it."""
+    used, why = decimal
+    numbers = [c.name for c in kind.columns if isinstance(c.parse, Number) and c.name in table.columns]
+    if why == CHOSEN or not numbers:
+        return []
+    other = next(d for d in DECIMALS if d != used)
+
+    def text(name: str) -> str:
+        return quote_name(name + "__text")
+
+    def typed(name: str) -> str:  # typed as text, not a number cell of a workbook
+        return quote_name(name + "__typed") if name in table.numbers else "true"
+
+    either = {n: f"{typed(n)} AND {quote_name(n)} IS NOT NULL AND regexp_full_match({text(n)}, '{cells.AMBIGUOUS}')"
+              for n in numbers}
+    counts = con.execute(f"SELECT {', '.join(f'count(*) FILTER ({sql})' for sql in either.values())} "
+                         "FROM upload_typed").fetchall()[0]
+    if not any(counts):
+        return []
+    shows = " OR ".join(f"({typed(n)} AND {quote_name(n)} IS NOT NULL AND regexp_matches({text(n)}, '[.,]') "
+                        f"AND NOT regexp_full_match({text(n)}, '{cells.AMBIGUOUS}'))" for n in numbers)
+    if con.execute(f"SELECT coalesce(bool_or({shows}), false) FROM upload_typed").fetchall()[0][0]:
+        return []
+    found = []
+    for name, count in zip(numbers, counts):
+        if not count:
+            continue
+        rows = con.execute(f"SELECT line, {text(name)}, {quote_name(name)}, {number_sql(text(name), other)} "
+                           f"FROM upload_typed WHERE {either[name]} ORDER BY line").fetchall()
+        parser = next(c.parse for c in kind.columns if c.name == name)
+        found += [problems.problem(line, name, cell, parser.ambiguous.format(
+            text=cell, reading=f"{reading:g}", other_reading=f"{other_reading:g}", convention=CONVENTION[used],
+            why=why, used=used, other=other)) for line, cell, reading, other_reading in rows]
+    return found
 
 
 def _mixed_conventions(con, numbers: list[str], decimal: tuple[str, str]) -> list[dict]:

@@ -71,24 +71,24 @@ def _header(table: read.Table, kind) -> list[dict]:
     return found
 
 
-def _read(con, number: int, name: str, content: bytes) -> read.Table | str:
+def _read(con, number: int, name: str, content: bytes) -> read.Table | read.FileProblem:
     """Load one file into ``upload_raw_<number>``; what it holds, or why it cannot be read."""
     try:
         return read.read(con, name, content, number)
     except read.FileProblem as err:
-        return str(err)
+        return err
 
 
-def _one(con, number: int, name: str, content: bytes, table: read.Table | str, kind_name: str | None,
+def _one(con, number: int, name: str, content: bytes, table: read.Table | read.FileProblem, kind_name: str | None,
          decimal: str | None, origin: str, progress: Progress, write_rows: bool = True) -> Report:
     report = Report(name)
 
-    def whole_file(problem: str, value: str = "") -> Report:
-        report.problems = problems.frame([problems.problem(1, "", value, problem)])
+    def whole_file(problem: str, value: str = "", line: int = 1, column: str = "") -> Report:
+        report.problems = problems.frame([problems.problem(line, column, value, problem)])
         return report
 
-    if isinstance(table, str):
-        return whole_file(table)
+    if isinstance(table, read.FileProblem):
+        return whole_file(str(table), line=table.line, column=table.column)
     con.execute(f"CREATE OR REPLACE TEMP VIEW upload_raw AS SELECT * FROM upload_raw_{number}")
     report.rows = table.rows
     if not table.rows:
@@ -97,10 +97,11 @@ def _one(con, number: int, name: str, content: bytes, table: read.Table | str, k
     if kind is None:
         return whole_file("Could not tell what kind of file this is from its header. Expected the columns "
                           "of an observations, targets, indicators or missions file; see the upload formats.",
-                          ", ".join(table.columns))
+                          problems.shown(", ".join(table.columns)))
     report.kind = kind.name
-    found = _header(table, kind)
-    if any(p["severity"] == "error" for p in found):
+    header = _header(table, kind)
+    found = list(table.problems) + header
+    if any(p["severity"] == "error" for p in header):  # the cells cannot be parsed without their columns
         report.problems = problems.frame(found)
         return report
     progress(f"{name}: checking {_plural(table.rows, 'row')} as {kind.name}")
@@ -155,7 +156,7 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}.")
     store.require(db)
-    tables: list[read.Table | str] = []
+    tables: list[read.Table | read.FileProblem] = []
 
     def load(con) -> None:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")

@@ -5,6 +5,23 @@ import pandas as pd
 
 COLUMNS = ["line", "column", "value", "problem", "severity", "subject", "summary"]
 REPORT_COLUMNS = ["line", "column", "value", "problem", "severity"]  # what a downloaded report holds
+SHOWN_CHARACTERS = 80  # of a cell quoted in a message; the report's value column keeps it whole
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message says why, and ``line`` and ``column`` where."""
+
+    def __init__(self, message: str, line: int = 1, column: str = "") -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def shown(text: object) -> str:
+    """A cell as a message quotes it: a very long one is cut short, saying how long it is."""
+    text = "" if text is None else str(text)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[:SHOWN_CHARACTERS]}… ({len(text):,} characters)"
 
 
 def problem(line: int, column: str, value: object, text: str, severity: str = "error",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .periods import FORMS, parse_period
+from .periods import FORMS, explain, parse_period
 
 DECIMALS = ("comma", "point")
 CONVENTION = {"comma": "a decimal comma, as in 12,5 or 1.234,5",
@@ -48,14 +48,24 @@ _NUMBER_FORMS = {
 }
 
 
-def number_sql(c: str, decimal: str) -> str:
-    """SQL for the number a cell holds under one decimal convention; NULL if it holds none."""
+# A cell that both conventions read, as different numbers: 1,234 is 1234 or 1.234, and so is 1.234.
+AMBIGUOUS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+# What a spreadsheet shows where a formula fails, exported as it stands.
+SPREADSHEET_ERROR = r"#(DIV/0!|N/A|NAME\?|NULL!|NUM!|REF!|VALUE!|SPILL!|CALC!|FIELD!|BLOCKED!|GETTING_DATA)"
+
+
+def number_sql(c: str, decimal: str, finite: bool = True) -> str:
+    """SQL for the number a cell holds under one decimal convention; NULL if it holds none.
+
+    With ``finite``, a number too large for a double (1e400, read as infinity) or too close to zero for
+    one (1e-400, read as 0) is NULL too: neither is the figure anyone reported."""
     plain, grouped, ungroup, unplain = _NUMBER_FORMS[decimal]
     s = _cleaned(c)
     n = (f"CASE WHEN regexp_full_match({s}, '{plain}') THEN TRY_CAST({unplain.format(s=s)} AS DOUBLE) "
          f"WHEN regexp_full_match({s}, '{grouped}') THEN TRY_CAST({ungroup.format(s=s)} AS DOUBLE) END")
-    # 1e400 overflows to infinity, which is not a figure anyone reported.
-    return f"CASE WHEN isfinite({n}) THEN {n} END"
+    if not finite:
+        return n
+    return f"CASE WHEN isfinite({n}) AND NOT ({n} = 0 AND regexp_matches({s}, '[1-9][^eE]*[eE]-')) THEN {n} END"
 
 
 @dataclass(frozen=True)
@@ -75,12 +85,23 @@ class Number:
     """A number, read with the decimal convention of the file (never guessed cell by cell).
 
     ``other_convention`` is the message for a cell that would be a number under the other
-    convention: it names the convention the file was read with."""
+    convention: it names the convention the file was read with. ``ambiguous`` is for a cell
+    both conventions read, differently (1,234), in a file where nothing else shows which it follows."""
 
     message: str = "'{text}' is not a number. Give a number, or leave the row out if there is no value."
     other_convention: str = ("'{text}' does not fit how this file writes numbers: it was read with "
                              "{convention}, because {why}. Write it that way, or choose the decimal "
                              "{other} for this upload (--decimal {other}).")
+    ambiguous: str = ("'{text}' could be read two ways: as {reading} by the decimal {used} this file is read with "
+                      "(because {why}), or as {other_reading} with a decimal {other}. No other number in the file shows "
+                      "which is meant: choose the decimal {used} or {other} for this upload (--decimal {used} or "
+                      "--decimal {other}), or write the number without a thousands separator.")
+    too_large: str = ("'{text}' is too large to be stored: numbers can be up to about 1.8e308. "
+                      "Check the figure, or leave the row out.")
+    too_small: str = ("'{text}' is too close to zero to be stored (the limit is about 1e-308); write 0 "
+                      "if it is zero.")
+    spreadsheet_error: str = ("'{text}' is what a spreadsheet shows where a formula fails, not a number. "
+                              "Correct the formula, or leave the row out if there is no value.")
     type: str = "DOUBLE"
 
     def outputs(self, name: str) -> dict[str, str]:
@@ -99,6 +120,7 @@ class Lookup:
     table: Callable[[pd.Series, dict[str, pd.DataFrame]], pd.DataFrame]
     types: dict[str, str]
     message: str
+    explain: Callable[[str], str | None] = lambda _: None  # a message for one text, where it knows better
 
     def outputs(self, name: str) -> dict[str, str]:
         return {out.format(name=name): kind for out, kind in self.types.items()}
@@ -135,7 +157,7 @@ def _periods(texts: pd.Series, _: dict) -> pd.DataFrame:
 
 PERIOD = Lookup(_periods, {"{name}": "VARCHAR", "{name}_type": "VARCHAR",
                            "{name}_start": "DATE", "{name}_end": "DATE"},
-                f"'{{text}}' is not a period. Write it as one of {FORMS}.")
+                f"'{{text}}' is not a period. Write it as one of {FORMS}.", explain)
 
 
 def listed(text: object) -> list[str]:

@@ -78,5 +78,5 @@ OBSERVATIONS = Kind(
         + " AND ".join(f"c.{k} = s.{k}" for k in KEY),
         "INSERT INTO observation_current SELECT * FROM observation_revision WHERE batch_id = {batch_id}",
     ),
-    warnings=(warnings.OUTSIDE_MISSION, warnings.OUTLIER),
+    warnings=(warnings.OUTSIDE_MISSION, warnings.NOT_BEGUN, warnings.OUTLIER),
 )

@@ -38,6 +38,14 @@ OUTSIDE_MISSION = Warning("outside_mission", """
     FROM staged
     WHERE change <> 'unchanged' AND (period_end < mission_start_date OR period_start > mission_end_date)""")
 
+NOT_BEGUN = Warning("not_begun", """
+    SELECT line, 'period' AS "column", period AS value, mission AS subject,
+           'for periods that have not begun yet' AS summary,
+           'Period ' || period || ' begins on ' || strftime(period_start, '%Y-%m-%d')
+           || ', after today, so no value can have been observed for it yet. It was kept; check the period.' AS problem
+    FROM staged
+    WHERE change <> 'unchanged' AND period_start > current_date""")
+
 _KEYS = ", ".join(SERIES)
 _POOL = f"""(SELECT {_KEYS}, period, period_end, value, NULL::INTEGER AS line
              FROM observation_current c
