@@ -90,13 +90,14 @@ def test_brk003_a_broken_store_shows_an_incident_the_server_log_explains(trouble
 
 
 def test_brk004_a_failing_control_shows_its_incident_above_the_page(troubled, demo_db) -> None:
-    """A commit whose file, kept in the browser, was altered there cannot be decoded: the alert with the
-    incident appears in the page's message area, and the server's log has the traceback under its id."""
+    """A commit whose kept file was replaced in the browser by something that is no file at all (a file
+    altered there is refused in words) fails: the alert with the incident appears in the page's message
+    area, and the server's log has the traceback under its id."""
     browser, db, log = troubled
     shutil.copy(demo_db, db)
     browser.open("/upload")
     browser.driver.execute_script("""
-        window.dash_clientside.set_props('upl-pending', {data: {ready: true, file_name: 'one.csv', content: 'abc'}});
+        window.dash_clientside.set_props('upl-pending', {data: ['one.csv', 'abc']});
         window.dash_clientside.set_props('upl-commit', {disabled: false});""")
     browser.wait_for(lambda: browser.driver.find_element(By.ID, "upl-commit").is_enabled())
     browser.driver.find_element(By.ID, "upl-commit").click()
@@ -104,7 +105,7 @@ def test_brk004_a_failing_control_shows_its_incident_above_the_page(troubled, de
     found = INCIDENT.fullmatch(shown[0].text)
     assert found and _private(browser, db) == []
     text = log.read_text()
-    assert "binascii.Error" in text[text.index(f"Incident {found.group(1)} in callback for upl-result.children"):]
+    assert "AttributeError" in text[text.index(f"Incident {found.group(1)} in callback for upl-result.children"):]
     db.unlink()  # so that the next page caches nothing from this store
     browser.driver.find_element(By.CSS_SELECTOR, "#navbar a[href='/missions']").click()  # within the app
     assert _alert(browser, "store-problem") == store.MISSING
