@@ -99,6 +99,13 @@ def resolve_db(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("PEACEPULSE_DB") or DEFAULT_DB)
 
 
+def private_dir(db: Path) -> Path:
+    """The folder beside the store that only PeacePulse uses: the working copy it writes, the lock that
+    lets one writer at a time at it, and other files that must never be published with the store
+    (such as the users file). For data/peacepulse.duckdb it is data/.peacepulse.duckdb.d/."""
+    return db.parent / f".{db.name}.d"
+
+
 def _busy(err: duckdb.Error) -> bool:
     """Another connection has the file: another process's lock, or, within this process (a threaded
     server), a connection opened another way (read-write for an upload, read-only for a page)."""
