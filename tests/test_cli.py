@@ -72,6 +72,8 @@ def test_usage_errors_exit_2_without_traceback(cli_db, args, message):
 
 
 def test_locked_store_is_explained(cli_db):
+    """A store copied by hand has no working copy yet; its first write makes one from the published
+    file, which needs no other program to be writing that file."""
     holder = duckdb.connect(str(cli_db))  # another program holding the file open for writing
     try:
         out = run("ingest", str(FIXTURES / "indicators-new.csv"), db=cli_db)
@@ -79,7 +81,9 @@ def test_locked_store_is_explained(cli_db):
         holder.close()
     assert out.returncode == 3
     assert "is in use by another program" in out.stderr and "Traceback" not in out.stderr
+    assert f"It is held by {os.path.basename(os.path.realpath(sys.executable))} (process {os.getpid()})." in out.stderr
     assert str(cli_db) in out.stderr  # at a terminal the path helps
+    assert run("ingest", str(FIXTURES / "indicators-new.csv"), db=cli_db).returncode == 0  # the same command again
 
 
 def test_missing_store_is_explained(tmp_path):

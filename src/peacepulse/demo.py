@@ -10,7 +10,6 @@ around its path, which the signal rules must not mistake for news.
 """
 from __future__ import annotations
 
-import os
 import random
 from datetime import date
 from importlib.resources.abc import Traversable
@@ -149,7 +148,7 @@ def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
     """Build the demo store next to db and move it into place only when complete."""
     db.parent.mkdir(parents=True, exist_ok=True)
     building = db.with_name(db.name + ".building")
-    building.unlink(missing_ok=True)
+    store.remove(building)  # what a failed build left
     _require(seeds.init(building, progress=progress))
     files = [(p.name, p.read_bytes()) for p in real_files()]
     files.append(("demo-targets.csv", (seeds.seed_dir() / "demo-targets.csv").read_bytes()))
@@ -162,7 +161,7 @@ def build_demo(db: Path, progress: ingest.Progress = lambda _: None) -> None:
     loop = dict(zip(("synthetic-assessments.csv", "synthetic-recommendations.csv"), synthetic_loop(building)))
     _require(ingest.ingest_many(building, [(name, frame.to_csv(index=False).encode()) for name, frame in loop.items()],
                                 commit=True, origin="demo", progress=progress))
-    os.replace(building, db)
+    store.move(building, db)
 
 
 def corrections(synthetic: pd.DataFrame) -> pd.DataFrame:

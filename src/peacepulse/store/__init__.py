@@ -1,12 +1,13 @@
 """The DuckDB store: where it lives, short-lived connections, migrations.
 
-No connection outlives a call, or at most one dashboard request (``shared_reads``):
-DuckDB locks the file across processes, so a held connection would either lock
-analysts out or block uploads.
+Reads open the published file; writes go to a private working copy, one writer at a time, which is
+published after each commit (see store.publish), so readers never block a write. No connection
+outlives a call, or at most one dashboard request (``shared_reads``).
 """
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import past
+from . import past, publish
 
 DEFAULT_DB = Path("data") / "peacepulse.duckdb"
 # Files stay readable by DuckDB 1.4+ clients (older CLIs, DBeaver, R).
@@ -33,9 +34,10 @@ class StoreError(Exception):
     without it, for a browser, which must never learn where the server keeps its files.
     """
 
-    def __init__(self, message: str, public: str | None = None) -> None:
+    def __init__(self, message: str, public: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.public = public or message
+        self.code = code or self.public  # which of the messages below it is, whatever detail it adds
 
 
 class QueryError(Exception):
@@ -53,6 +55,8 @@ _STORE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.FatalExcep
 IN_USE = ("The store is in use by another program (a DuckDB client, DBeaver, or another PeacePulse process "
           "writing). Close it and try again.")
 BUSY = "The store is busy: this server is writing an upload to it. Try again in a moment."
+QUEUED = (f"Another upload has been writing to the store for over {publish.WRITE_WAIT / 60:.0f} minutes, "
+          "so this one was not written. Try again when it is done.")
 MISSING = ("There is no store yet. Whoever runs this server can create one with `peacepulse init` "
            "(or `peacepulse demo` for the demo data).")
 UNREADABLE = ("The store could not be opened: its file is damaged or cannot be read. "
@@ -70,6 +74,10 @@ _SHARED: ContextVar[dict[str, duckdb.DuckDBPyConnection] | None] = ContextVar("p
 _AS_OF: ContextVar[datetime | None] = ContextVar("peacepulse_as_of", default=None)
 parse_as_of = past.parse
 as_of_label = past.label
+private_dir = publish.private_dir
+working_copy = publish.working_copy
+move = publish.move
+remove = publish.remove
 
 
 @contextmanager
@@ -99,13 +107,6 @@ def resolve_db(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("PEACEPULSE_DB") or DEFAULT_DB)
 
 
-def private_dir(db: Path) -> Path:
-    """The folder beside the store that only PeacePulse uses: the working copy it writes, the lock that
-    lets one writer at a time at it, and other files that must never be published with the store
-    (such as the users file). For data/peacepulse.duckdb it is data/.peacepulse.duckdb.d/."""
-    return db.parent / f".{db.name}.d"
-
-
 def _busy(err: duckdb.Error) -> bool:
     """Another connection has the file: another process's lock, or, within this process (a threaded
     server), a connection opened another way (read-write for an upload, read-only for a page)."""
@@ -118,11 +119,19 @@ def _locked(err: duckdb.Error) -> bool:
     return isinstance(err, duckdb.IOException) and "lock" in str(err).lower()
 
 
+def _holder(text: str) -> str:
+    """The program holding the file, as DuckDB names it, without the folder it runs from."""
+    found = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", text)
+    return f" It is held by {Path(found.group(1)).name} (process {found.group(2)})." if found else ""
+
+
 def _explain(db: Path, err: duckdb.Error) -> StoreError | QueryError:
     text = str(err)
     if _locked(err):
+        holder = _holder(text)
         return StoreError(f"The store {db} is in use by another program (a DuckDB client, DBeaver, "
-                          "or another PeacePulse process writing). Close it and try again.", IN_USE)
+                          f"or another PeacePulse process writing). Close it and try again.{holder}",
+                          IN_USE + holder, IN_USE)
     if _busy(err):
         return StoreError(f"The store {db} is busy: this process is writing to it. Try again in a moment.", BUSY)
     if isinstance(err, duckdb.IOException):
@@ -134,16 +143,30 @@ def _explain(db: Path, err: duckdb.Error) -> StoreError | QueryError:
 
 def require(db: Path) -> None:
     """Refuse a store that does not exist yet; writing() would otherwise create an empty one."""
-    if not db.exists():
+    if not db.exists() and not publish.working_copy(db).exists():
         raise StoreError(f"There is no store at {db}. Create one with `peacepulse init`.", MISSING)
 
 
 def _connect(db: Path, read_only: bool, external: bool = False,
              moment: datetime | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the published file to read (or to the working copy when the published file
+    cannot be opened: a program holds it open for writing), or to the working copy to write."""
     if read_only:
         require(db)
-    if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
+        publish.heal(db)
+        try:
+            return _open(db, db, read_only, external, moment)
+        except StoreError as err:
+            work = publish.working_copy(db)
+            if err.code not in (IN_USE, UNREADABLE) or not work.exists():
+                raise
+            return _open(db, work, read_only, external, moment)
+    return _open(db, publish.working_copy(db), read_only, external, moment)
+
+
+def _open(db: Path, path: Path, read_only: bool, external: bool,
+          moment: datetime | None) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
     # No file, URL, extension or other database is reachable from a query unless the caller asks:
     # the dashboard's queries and the uploads need none of them.
     config: dict[str, object] = {} if external else {"enable_external_access": False}
@@ -153,8 +176,8 @@ def _connect(db: Path, read_only: bool, external: bool = False,
     while True:
         try:
             if moment is not None:
-                return past.connect(str(db), moment, external)
-            return duckdb.connect(str(db), read_only=read_only, config=config)
+                return past.connect(str(path), moment, external)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except past.Outdated:
             raise StoreError(f"{OUTDATED} (The store: {db}.)", OUTDATED) from None
         except duckdb.Error as err:
@@ -218,16 +241,32 @@ class shared_reads:  # noqa: N801 - used like a function, as a context manager o
 @contextmanager
 def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None
             ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One write transaction: committed if the block succeeds, rolled back otherwise.
+    """One write transaction on the working copy, published when it commits; rolled back otherwise.
 
-    ``prepare`` runs on the connection before the transaction begins, for work that
-    touches only temporary tables and may fail without harm (reading upload files).
-    Like a dashboard read, the connection reaches no file but the store. Within as_of() it is refused:
-    the past cannot be changed.
+    Writers take turns (store.publish.write_lock); readers are never waited for. ``prepare`` runs
+    on the connection before the transaction begins, for work that touches only temporary tables
+    and may fail without harm (reading upload files). Like a dashboard read, the connection reaches
+    no file but the store. Within as_of() it is refused: the past cannot be changed.
     """
     if _AS_OF.get() is not None:
         raise StoreError(PAST)
     _release_shared(db)
+    try:
+        with publish.write_lock(db):
+            try:
+                publish.prepare_working_copy(db)
+            except duckdb.Error as err:
+                raise _explain(db, err) from err
+            with _transaction(db, prepare) as con:
+                yield con
+            publish.publish(db)
+    except publish.WriterBusy:
+        raise StoreError(f"{QUEUED} (The store: {db}.)", QUEUED) from None
+
+
+@contextmanager
+def _transaction(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | None
+                 ) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _connect(db, read_only=False)
     begun = False
     try:
