@@ -175,7 +175,7 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
             return [_finish(r, committed=False) for r in run(con, write_rows=False)]
     reports: list[Report] = []
     try:
-        with store.writing(db, prepare=load) as con:
+        with store.writing(db, prepare=load, progress=progress) as con:
             store.migrate(con)
             reports = run(con, write_rows=True)
             if not commit or not all(r.ok for r in reports):

@@ -177,7 +177,9 @@ def _open(db: Path, path: Path, read_only: bool, external: bool,
         try:
             if moment is not None:
                 return past.connect(str(path), moment, external)
-            return duckdb.connect(str(path), read_only=read_only, config=config)
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            con.execute("SET enable_progress_bar = false")  # DuckDB would draw it over a command's output
+            return con
         except past.Outdated:
             raise StoreError(f"{OUTDATED} (The store: {db}.)", OUTDATED) from None
         except duckdb.Error as err:
@@ -239,8 +241,8 @@ class shared_reads:  # noqa: N801 - used like a function, as a context manager o
 
 
 @contextmanager
-def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None
-            ) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+            progress: Callable[[str], None] = lambda _: None) -> Iterator[duckdb.DuckDBPyConnection]:
     """One write transaction on the working copy, published when it commits; rolled back otherwise.
 
     Writers take turns (store.publish.write_lock); readers are never waited for. ``prepare`` runs
@@ -257,9 +259,16 @@ def writing(db: Path, prepare: Callable[[duckdb.DuckDBPyConnection], None] | Non
                 publish.prepare_working_copy(db)
             except duckdb.Error as err:
                 raise _explain(db, err) from err
-            with _transaction(db, prepare) as con:
-                yield con
-            publish.publish(db)
+            committed = False
+            try:
+                with _transaction(db, prepare) as con:
+                    yield con
+                committed = True
+            finally:
+                # Also when nothing was written this time, if a killed writer left a commit unpublished.
+                if committed or publish.stale(db):
+                    progress("publishing")
+                    publish.publish(db)
     except publish.WriterBusy:
         raise StoreError(f"{QUEUED} (The store: {db}.)", QUEUED) from None
 

@@ -144,6 +144,7 @@ def connect(db_file: str, moment: datetime, external: bool = False) -> duckdb.Du
     """A read-only view of the store `db_file` as it stood at `moment` (see the module's docstring)."""
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH '{db_file.replace(chr(39), chr(39) * 2)}' AS past (READ_ONLY)")
         stored = {name for (name,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'past' AND schema_name = 'main'").fetchall()}
