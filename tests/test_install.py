@@ -94,7 +94,7 @@ def test_init_from_another_folder_loads_the_seed_catalogue(venv, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM themes").fetchone()[0] == 10
         assert con.execute("SELECT count(*) FROM indicators").fetchone()[0] == 65
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".x.duckdb.d", "x.duckdb"]  # the store, its working copy
 
 
 def test_demo_from_another_folder_builds_in_the_data_folder_and_serves(venv, tmp_path):

@@ -189,7 +189,7 @@ def cmd_sql(args) -> int:
 def cmd_signals(args) -> int:
     found = signals.find(args.db, mission=args.mission)
     if args.csv:
-        print(found[signals.COLUMNS].to_csv(index=False), end="")
+        print(exporting.neutralised(found[signals.COLUMNS]).to_csv(index=False), end="")
         return 0
     when = f" as of {store.as_of_label(args.as_of)}" if args.as_of else ""
     if found.empty:
