@@ -5,9 +5,9 @@
 Figures (see benchmarks/README.md): the bulk ingest ratio against DuckDB's own CSV load,
 incremental uploads into big stores, the peak memory of a bulk ingest, how fast the CLI
 reports files full of problems, the dashboard's queries at 1M and 10M observations beside a
-plain GROUP BY, its pages in a browser with the server's memory, and the hostile corpus of
-tests/corpus with a 200 MB file. Every timed step runs in a child process; big stores are
-cached in benchmarks/.cache/.
+plain GROUP BY, its pages in a browser with the server's memory, the hostile corpus of
+tests/corpus with a 200 MB file, and 50 simulated users at once against gunicorn. Every timed
+step runs in a child process; big stores are cached in benchmarks/.cache/.
 """
 from __future__ import annotations
 
@@ -39,11 +39,13 @@ class Sizes:
     pages: int = 10_000_000
     repeat: int = 20
     big_mb: int = 200  # the big valid file run after the hostile corpus
+    load_rows: int = 10_000_000  # the big store of the load test, beside the demo store
+    load_seconds: int = 60
 
 
 FULL = Sizes(bulk=1_000_000, stores=(1_000_000, 10_000_000), new=10_000, problems=10_000)
 QUICK = Sizes(bulk=100_000, stores=(100_000, 1_000_000), new=10_000, problems=2_000, reads=(100_000, 1_000_000),
-              pages=1_000_000, repeat=10, big_mb=20)
+              pages=1_000_000, repeat=10, big_mb=20, load_rows=1_000_000, load_seconds=20)
 FEW = 5  # rows of the small file whose ingest is subtracted as fixed cost
 
 
@@ -244,6 +246,29 @@ def corpus(sizes: Sizes) -> list[Figure]:
     return figures
 
 
+def load(sizes: Sizes) -> list[Figure]:
+    """50 simulated users on gunicorn with 4 workers, beside one user, on the demo store and a big one."""
+    found = _child_json("bench_load.py", "--store", "demo", "--store", str(sizes.load_rows),
+                        "--seconds", str(sizes.load_seconds), "--baseline-seconds", str(max(10, sizes.load_seconds // 3)))
+    figures = []
+    for store, r in found.items():
+        one, many, ratio = r["baseline"], r["load"], r["ratios"]
+        users = many["users"]
+        figures += [
+            show(Figure(f"load, {store}, {users} users: requests/s", f"{many['rps']:.1f} ({ratio['rps']:.1f} × one user's "
+                        f"{one['rps']:.1f})", "context", None)),
+            show(Figure(f"load, {store}, {users} users: request p50 / p95",
+                        f"{many['p50'] * 1000:,.0f} / {many['p95'] * 1000:,.0f} ms ({ratio['p50']:.1f} / "
+                        f"{ratio['p95']:.1f} × one user's)", "context", None)),
+            show(Figure(f"load, {store}, {users} users: page view p50 / p95",
+                        f"{many['views']['p50']:.1f} / {many['views']['p95']:.1f} s ({ratio['view_p50']:.1f} / "
+                        f"{ratio['view_p95']:.1f} × one user's)", "context", None)),
+            show(Figure(f"load, {store}, {users} users: failed requests", f"{many['errors']} of {many['requests']:,}",
+                        "0", many["errors"] == 0 and one["errors"] == 0)),
+        ]
+    return figures
+
+
 def versions() -> str:
     import duckdb
     import pandera
@@ -274,7 +299,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--markdown", metavar="FILE", type=Path, help="also write the table here as markdown")
-    parser.add_argument("--only", choices=["bulk", "incremental", "problems", "reads", "pages", "corpus"],
+    parser.add_argument("--only", choices=["bulk", "incremental", "problems", "reads", "pages", "corpus", "load"],
                         action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached key universe and stores")
@@ -284,7 +309,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     sizes, mode = (QUICK, "quick") if args.quick else (FULL, "full")
-    parts = args.only or ["bulk", "incremental", "problems", "reads", "pages", "corpus"]
+    parts = args.only or ["bulk", "incremental", "problems", "reads", "pages", "corpus", "load"]
     started = time.perf_counter()
     print(f"PeacePulse benchmarks, {mode} sizes; {machine()}; {versions()}", flush=True)
     ingest_parts = {"bulk", "incremental", "problems"} & set(parts)
@@ -305,6 +330,8 @@ def main() -> None:
         figures += pages(sizes)
     if "corpus" in parts:
         figures += corpus(sizes)
+    if "load" in parts:
+        figures += load(sizes)
     took = time.perf_counter() - started
     print(f"\nSummary ({mode} sizes, {took:.0f} s):\n{table(figures)}")
     if args.markdown:

@@ -21,7 +21,7 @@ from .assess import signals
 from .ingest import Report, problems
 from .kinds import KINDS
 from .kinds.cells import DECIMALS
-from .reads import exporting
+from .reads import exporting, partitioned
 
 SHOWN = 40  # problems printed before pointing to --report
 
@@ -226,8 +226,25 @@ def cmd_report(args) -> int:
 
 
 def cmd_export(args) -> int:
-    for path in exporting.export(args.db, Path(args.out), args.format, args.views or None):
-        print(path)
+    if args.partitioned is None:
+        if args.overwrite:
+            raise UsageError("--overwrite goes with --partitioned DIR (a flat export replaces its files anyway)")
+        for path in exporting.export(args.db, Path(args.out or "export"), args.format or "csv", args.views or None):
+            print(path)
+        return 0
+    if args.format == "csv":
+        raise UsageError("--partitioned writes Parquet only; leave out --format csv")
+    if args.out is not None or args.views:
+        raise UsageError("--partitioned DIR writes the whole store into DIR: it takes no --out and no view names")
+    try:
+        done = partitioned.export_partitioned(args.db, Path(args.partitioned), args.overwrite, progress=_progress)
+    except partitioned.Refused as err:
+        raise UsageError(str(err)) from None
+    print(f"Exported to {done.folder}: {done.rows['observations']:,} observations and "
+          f"{done.rows['observation_history']:,} revisions by mission and year, with the catalogue; "
+          f"{done.files:,} files, {done.size / 1_000_000:,.1f} MB.")
+    print(f"Read it with DuckDB: SELECT * FROM read_parquet('{done.folder / 'observations'}/*/*/*.parquet', "
+          "hive_partitioning = true)")
     return 0
 
 
@@ -315,9 +332,17 @@ def _parser() -> argparse.ArgumentParser:
         "P is a period code as in uploads (2025, 2025-S1, 2025-Q3, 2025-07, FY2024/25). The scorecard and "
         "signals stay those of all the data (as of --as-of, if given)"))
     p.set_defaults(run=cmd_report)
-    p = sub.add_parser("export", parents=[common], help="export the public views to CSV or Parquet")
-    p.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    p.add_argument("--out", default="export", help="folder to write into (default: export/)")
+    p = sub.add_parser("export", parents=[common], help="export the public views to CSV or Parquet",
+                       description=(
+                           "Write the public views to one file each in --out; or, with --partitioned DIR, the "
+                           "whole store as Parquet, observations and their history partitioned by mission and "
+                           "year (the year the period begins), for DuckDB, Spark or Trino to read in place. "
+                           "docs/schema.md describes the layout."))
+    p.add_argument("--format", choices=("csv", "parquet"), help="file format (default: csv; --partitioned: parquet)")
+    p.add_argument("--out", help="folder to write into (default: export/)")
+    p.add_argument("--partitioned", metavar="DIR", help=(
+        "write a partitioned Parquet export into DIR, which must be new or empty"))
+    p.add_argument("--overwrite", action="store_true", help="with --partitioned: replace an earlier export in DIR")
     p.add_argument("views", nargs="*", type=_view, metavar="VIEW",
                    help=f"views to export (default: all): {', '.join(exporting.PUBLIC_VIEWS)}")
     p.set_defaults(run=cmd_export)

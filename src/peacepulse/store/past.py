@@ -109,22 +109,22 @@ def refuse_writes(sql: str) -> None:
                              "would change the store.")
 
 
-def _definitions(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    """The store's own macros and views, as statements to create them again."""
+def definitions(con: duckdb.DuckDBPyConnection, database: str = "past") -> tuple[list[str], list[str]]:
+    """The store's own macros and views (of the attached `database`), as statements to create them again."""
     macros = []
     for name, kind, params, body in con.execute("""
             SELECT function_name, function_type, parameters, macro_definition FROM duckdb_functions()
-            WHERE database_name = 'past' AND function_type IN ('macro', 'table_macro') AND NOT internal
-            ORDER BY function_name""").fetchall():
+            WHERE database_name = $db AND function_type IN ('macro', 'table_macro') AND NOT internal
+            ORDER BY function_name""", {"db": database}).fetchall():
         table = "TABLE " if kind == "table_macro" else ""
         macros.append(f"CREATE MACRO {name}({', '.join(params)}) AS {table}{body}")
     views = [sql for (sql,) in con.execute("""
-            SELECT sql FROM duckdb_views() WHERE database_name = 'past' AND NOT internal AND schema_name = 'main'
-            ORDER BY view_oid""").fetchall()]
+            SELECT sql FROM duckdb_views() WHERE database_name = $db AND NOT internal AND schema_name = 'main'
+            ORDER BY view_oid""", {"db": database}).fetchall()]
     return macros, views
 
 
-def _create_all(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+def create_all(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
     """Create views and macros in an order their dependencies allow: one can only be made once those it
     reads exist."""
     waiting = list(statements)
@@ -153,11 +153,11 @@ def connect(db_file: str, moment: datetime, external: bool = False) -> duckdb.Du
         # Storage views (indicator_theme) and public views are recreated over the tables below.
         for name in sorted(stored - set(TABLES)):
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM past."{name}"')
-        macros, views = _definitions(con)
+        macros, views = definitions(con)
         day = f"DATE '{moment.date().isoformat()}'"
         tables = [f'CREATE VIEW "{name}" AS ' + sql.replace("$moment", f"TIMESTAMP '{moment.isoformat(' ')}'")
                   for name, sql in TABLES.items() if name in stored]
-        _create_all(con, tables + [_TODAY.sub(day, sql) for sql in macros + views])
+        create_all(con, tables + [_TODAY.sub(day, sql) for sql in macros + views])
         if not external:
             con.execute("SET enable_external_access = false")
         return con
