@@ -34,8 +34,8 @@ if not logging.getLogger("dashboard").hasHandlers():
 try:
     SETTINGS = access.from_env()
 except access.SettingsError as _err:
-    # Said once, plainly, without a traceback; 4 is gunicorn's code for an app that cannot load, on which it
-    # stops instead of starting workers again.
+    # Said plainly, without a traceback; 4 is gunicorn's code for an app that cannot load, on which it stops
+    # instead of starting workers again.
     print(f"peacepulse: the dashboard cannot start. {_err}", file=sys.stderr, flush=True)
     raise SystemExit(4) from None
 

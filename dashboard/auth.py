@@ -181,7 +181,10 @@ def _csrf_cookie(response):
 
 def _safe_next(target: str | None) -> str:
     """Where to go after logging in: a path on this server only, never another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    # Browsers drop tabs and line breaks from addresses and read a backslash as a slash, so "/\t/x" and
+    # "/\\x" would lead to the site x: only a plain path on this server is followed.
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 33 or ord(c) == 127 for c in target)):
         return "/"
     return target
 
