@@ -61,7 +61,7 @@ def install(app: dash.Dash) -> None:
     server.add_url_rule("/login", "login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", _logout, methods=["POST"])
     server.before_request(functools.partial(_gate, app))
-    server.after_request(_csrf_cookie)
+    server.after_request(_after)
     app.clientside_callback(LOGOUT, dash.Output("auth-logout", "disabled"), dash.Input("auth-logout", "n_clicks"),
                             prevent_initial_call=True)
 
@@ -170,12 +170,17 @@ def _gate(app: dash.Dash):
     return None
 
 
-def _csrf_cookie(response):
-    """The session's CSRF token in a cookie the page's scripts can read (so not HttpOnly), for dash-renderer."""
-    token = session.get("csrf") if enabled() else None
+def _after(response):
+    """With login on: the session's CSRF token in a cookie the page's scripts can read (so not HttpOnly), for
+    dash-renderer; and no page of this server inside another site's frame, where a click could be stolen."""
+    if not enabled():
+        return response
+    token = session.get("csrf")
     if isinstance(token, str) and request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, max_age=int(LIFETIME.total_seconds()), secure=True, httponly=False,
                             samesite="Strict")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
     return response
 
 

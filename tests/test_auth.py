@@ -302,6 +302,9 @@ def test_aut011_the_session_and_token_cookies_are_secure(site: Path) -> None:
     assert "Secure" in session and "HttpOnly" in session and "SameSite=Lax" in session
     token = cookies[auth.CSRF_COOKIE]
     assert "Secure" in token and "SameSite=Strict" in token and "HttpOnly" not in token  # the page's script reads it
+    page = client.get("/")
+    assert page.headers["X-Frame-Options"] == "SAMEORIGIN"  # never framed by another site
+    assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
 
 
 def test_aut012_no_page_or_callback_is_served_before_logging_in(site: Path) -> None:
