@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import dash
@@ -17,8 +18,8 @@ from dash import dcc, html
 from flask import request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from dashboard import data, past
-from peacepulse import incidents, store
+from dashboard import auth, data, past
+from peacepulse import access, incidents, store
 
 log = logging.getLogger(__name__)
 # Incidents and store problems go to stderr with their traceback: the terminal of `peacepulse serve`, or
@@ -30,9 +31,20 @@ if not logging.getLogger("dashboard").hasHandlers():
     logging.getLogger("dashboard").addHandler(_stderr)
     logging.getLogger("dashboard").setLevel(logging.INFO)
 
+try:
+    SETTINGS = access.from_env()
+except access.SettingsError as _err:
+    # Said plainly, without a traceback; 4 is gunicorn's code for an app that cannot load, on which it stops
+    # instead of starting workers again.
+    print(f"peacepulse: the dashboard cannot start. {_err}", file=sys.stderr, flush=True)
+    raise SystemExit(4) from None
+
 HERE = Path(__file__).parent
 NAV = [("Overview", "/"), ("Missions", "/missions"), ("Themes", "/themes"), ("Indicators", "/indicator"),
-       ("Signals", "/signals"), ("Actions", "/actions"), ("Data quality", "/quality"), ("Upload", "/upload")]
+       ("Signals", "/signals"), ("Actions", "/actions"), ("Data quality", "/quality"), ("Upload", "/upload"),
+       ("Users", "/users")]
+# What a link needs, to be shown: others are hidden (and the server refuses what they lead to anyway).
+NAV_NEEDS = {"/upload": "upload", "/users": "users"}
 
 # Bootstrap's stylesheet comes from the bootstrap-flask package and is served by this app,
 # so the dashboard needs no internet access (dbc.themes points at a CDN).
@@ -45,6 +57,8 @@ app = dash.Dash("dashboard", use_pages=True, pages_folder=str(HERE / "pages"), a
                 title="PeacePulse", suppress_callback_exceptions=True, update_title=None,
                 on_error=data.callback_failed)
 server = app.server
+server.config.update(auth.flask_config(SETTINGS))
+auth.install(app)  # before the other request hooks: a request that is refused opens nothing
 for _page in dash.page_registry.values():  # every page, whether or not its module guards its layout
     if callable(_page["layout"]):
         _page["layout"] = data.page(_page["layout"])
@@ -86,9 +100,10 @@ def shell() -> html.Div:
     navbar = dbc.Navbar(dbc.Container([
         dbc.NavbarBrand("PeacePulse", href="/"),
         dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
-        dbc.Collapse([dbc.Nav([dbc.NavLink(label, href=href, active="exact", id=f"nav-{i}")
+        dbc.Collapse([dbc.Nav([dbc.NavLink(label, href=href, active="exact", id=f"nav-{i}",
+                                           className=None if auth.can(NAV_NEEDS.get(href, "")) else "d-none")
                                for i, (label, href) in enumerate(NAV)], navbar=True, className="ms-auto"),
-                      html.Div(past.picker(), className="ms-lg-3 my-2 my-lg-0")],
+                      html.Div(past.picker(), className="ms-lg-3 my-2 my-lg-0"), auth.menu()],
                      id="nav-links", navbar=True, is_open=False),
     ], fluid=True), color="dark", dark=True, expand="lg", className="mb-2", id="navbar")
     footer = html.Footer(dbc.Container(html.Small(

@@ -9,7 +9,7 @@ to write for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -17,7 +17,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import assessment
+from dashboard import assessment, auth
 from dashboard import components as ui
 from dashboard.data import db, load
 from dashboard.form_writes import Outcome, write
@@ -77,11 +77,17 @@ def write_recommendation(mission: str, theme: int, values: dict, search: str | N
 @dataclass(frozen=True)
 class Form:
     """The form for one mission: the button in each theme's assessment card, and the dialog they open.
-    A page drawn as of a past moment can change nothing, so it gets neither."""
+    A page drawn as of a past moment can change nothing, so it gets neither; nor does a user whose role or
+    missions do not allow changing this mission's assessments."""
 
     mission: str
     cycle: str | None = None
-    writable: bool = field(default_factory=lambda: store.current_as_of() is None)
+    writable: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.writable is None:
+            allowed = store.current_as_of() is None and auth.can("assess", self.mission)
+            object.__setattr__(self, "writable", allowed)
 
     def section(self, n: int, row: pd.Series | None, recs: pd.DataFrame, changes: pd.DataFrame,
                 note: object = None) -> html.Div:
@@ -224,6 +230,7 @@ def _clicked() -> None:
 @callback(Output("asf-modal", "is_open"), Output("asf-title", "children"), Output("asf-body", "children"),
           Input({"type": "asf-open", "theme": ALL, "mode": ALL}, "n_clicks"), State("asf-context", "data"),
           prevent_initial_call=True)
+@auth.needs("assess")
 def open_form(_: list, context: dict) -> tuple:
     _clicked()
     return True, *form_body(context, ctx.triggered_id["theme"], ctx.triggered_id["mode"])
@@ -238,6 +245,7 @@ def open_form(_: list, context: dict) -> tuple:
           *[State(f"asf-{f}", "value") for f in ("period", "rating", "findings", "reason", "participants",
                                                  "evidence", "comment")],
           prevent_initial_call=True)
+@auth.needs("assess")
 def save_assessment(_draft, _submit, _approve, _back, context: dict, theme: int, loaded: dict, search: str,
                     sections: list[dict], period, rating, findings, reason, participants, evidence, comment) -> tuple:
     _clicked()
@@ -253,6 +261,7 @@ def save_assessment(_draft, _submit, _approve, _back, context: dict, theme: int,
 @callback(Output("asf-rec-text", "value"), Output("asf-rec-text", "disabled"), Output("asf-rec-owner", "value"),
           Output("asf-rec-due", "value"), Output("asf-rec-status", "value"), Output("asf-rec-update", "value"),
           Input("asf-rec-pick", "value"), State("asf-recs", "data"), prevent_initial_call=True)
+@auth.needs("assess")
 def pick_recommendation(pick: str | None, recs: list[dict]) -> tuple:
     """An existing recommendation fills the fields; its text is its name, so it stays as it is."""
     if not pick or pick == "new":
@@ -269,6 +278,7 @@ def pick_recommendation(pick: str | None, recs: list[dict]) -> tuple:
           State("asf-period", "value"), State("asf-rec-pick", "value"), State("asf-recs", "data"),
           *[State(f"asf-rec-{f}", "value") for f in ("text", "owner", "due", "status", "update")],
           prevent_initial_call=True)
+@auth.needs("assess")
 def save_recommendation(_, context: dict, theme: int, search: str, sections: list[dict], period, pick, recs,
                         text, owner, due, status, update) -> tuple:
     _clicked()

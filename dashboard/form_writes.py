@@ -1,6 +1,7 @@
 """Writing from a form through the upload path: the fields become a one-row file of an upload kind, so
 every rule a file meets applies, and the problems are said in the form's words (fields, not columns or
-lines). A page that shows the past (`as_of` in its address) writes nothing.
+lines). A page that shows the past (`as_of` in its address) writes nothing. The write is the logged-in
+user's, within what their role and missions allow.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from urllib.parse import parse_qs
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import auth
 from dashboard.assessment import ACTION_STATUS
 from dashboard.data import alert, db, guarded
 from peacepulse import ingest
@@ -72,7 +74,8 @@ def write(kind: str, row: dict[str, object], search: str | None, fields: dict[st
         return Outcome(False, alert(f"This page shows the store as it stood on {past}, so nothing can be changed "
                                     "here. Open today's view of the mission to make changes.", alert_id=alert_id))
     name = "form-" + "-".join(str(row[k]) for k in ("mission", "theme", "period")).replace("/", "-") + ".csv"
-    report = guarded(ingest.ingest_upload)(db(), name, one_row_file(row), commit=True, kind=kind, origin="form")
+    report = guarded(ingest.ingest_upload)(db(), name, one_row_file(row), commit=True, kind=kind, origin="form",
+                                           permit=auth.current())
     if not isinstance(report, ingest.Report):
         return Outcome(False, report)  # the store could not be used, or an incident: an alert that says so
     if not report.ok:

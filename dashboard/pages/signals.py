@@ -6,8 +6,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from dashboard import auth
 from dashboard import components as ui
-from dashboard.data import db, guarded, load
+from dashboard.data import MESSAGES, alert, db, guarded, load
 from peacepulse import store
 from peacepulse.assess import signals
 from peacepulse.reads import queries
@@ -23,7 +24,8 @@ def _item(i: int, r) -> dbc.ListGroupItem:
                   dcc.Link("open the panel", href=r.link),
                   dbc.Button("Acknowledge", id={"type": "sig-ack", "index": i}, size="sm", color="secondary",
                              outline=True, className="float-end")
-                  if store.current_as_of() is None else None]),  # the past cannot be acknowledged
+                  # the past cannot be acknowledged, nor can a mission the user may not change
+                  if store.current_as_of() is None and auth.can("acknowledge", r.mission) else None]),
         html.Div(r.detail, className="small"),
         html.Small(f"Acknowledged: {r.note}", className="text-muted") if isinstance(r.note, str) else None,
     ], id=f"sig-item-{i}")
@@ -90,6 +92,7 @@ def _listing(chosen, mission: str | None) -> list:
 
 @callback(Output("sig-picked", "data"), Output("sig-modal", "is_open"), Output("sig-chosen", "children"),
           Input({"type": "sig-ack", "index": ALL}, "n_clicks"), State("sig-keys", "data"), prevent_initial_call=True)
+@auth.needs("acknowledge")
 def pick(clicks: list[int | None], keys: list[dict]) -> tuple:
     if not ctx.triggered_id or not any(clicks):
         raise PreventUpdate
@@ -101,13 +104,18 @@ def pick(clicks: list[int | None], keys: list[dict]) -> tuple:
           Input("sig-confirm", "n_clicks"), State("sig-picked", "data"), State("sig-note", "value"),
           State("sig-mission", "value"), State("sig-severity", "value"), State("sig-acknowledged", "value"),
           prevent_initial_call=True)
+@auth.needs("acknowledge")
 def confirm(_: int, picked: dict | None, note: str | None, mission: str | None, severity: str | None,
             acknowledged: bool) -> tuple:
     if not picked:
         raise PreventUpdate
+    refused = auth.refusal("acknowledge", signals.mission_of(str(picked.get("signal", ""))))
+    if refused:
+        dash.set_props(MESSAGES, {"children": alert(refused, "warning", "sig-refused")})
+        return dash.no_update, False, False
     if not (note or "").strip():
         return dash.no_update, True, True
-    signals.acknowledge(db(), picked["signal"], picked["fingerprint"], note)
+    signals.acknowledge(db(), picked["signal"], picked["fingerprint"], note, user=auth.current().user)
     found = load(signals.find, None, None, bool(acknowledged))  # read after the write: a new data version
     return _listing(_chosen(found, mission, severity), mission), False, False
 

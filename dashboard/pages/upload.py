@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard import auth
 from dashboard import components as ui
 from dashboard.data import alert, db, guarded, store_problem
 from peacepulse import ingest, store
@@ -32,6 +33,9 @@ DECIMALS = {"": "As the file says (a comma in semicolon-separated files, else a 
 
 
 def layout(**_) -> html.Div:
+    refused = auth.refusal("upload")
+    if refused:  # the callbacks refuse it too, whatever a page sends them
+        return html.Div([ui.page_title("Upload data", "upl-heading"), ui.empty_state(refused, "upl-refused")])
     if store.current_as_of() is not None:
         return html.Div([ui.page_title("Upload data", "upl-heading"), ui.empty_state(
             "This is a view of the past, which uploads cannot change: go back to today to upload.", "upl-past")])
@@ -39,6 +43,7 @@ def layout(**_) -> html.Div:
         ui.page_title("Upload data", "upl-heading", "Observations, targets, indicators or missions as CSV "
                       "or .xlsx. You see what would change before anything is written."),
         store_problem(),
+        _limits(),
         dcc.Upload(id="upl-file", max_size=-1, multiple=False, className="border border-2 rounded p-4 "
                    "text-center bg-light mb-3", children=html.Div([
                        "Drag and drop a file here, or ", html.A("choose a file", href="#"),
@@ -55,6 +60,15 @@ def layout(**_) -> html.Div:
     ])
 
 
+def _limits() -> html.P | None:
+    """What this user may not upload, said before they try."""
+    permit = auth.current()
+    said = ([f"You may upload data of {permit.held_to} only."] if permit.missions else []) + (
+        [] if permit.can("catalogue") else ["Indicators and missions files, the catalogue every mission shares, "
+                                            "are uploaded by an admin."])
+    return html.P(" ".join(said), className="small", id="upl-limits") if said else None
+
+
 def _csv_link(text: str, label: str, file_name: str, link_id: str) -> html.A:
     """A CSV the browser saves without asking the server again."""
     href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
@@ -63,11 +77,13 @@ def _csv_link(text: str, label: str, file_name: str, link_id: str) -> html.A:
 
 def _formats() -> html.Details:
     """One template per kind of file, made from the kind's own spec, and what each needs."""
+    permit = auth.current()
     rows = [html.Tr([html.Td(html.Code(kind.name)), html.Td(", ".join(kind.required)),
                      html.Td(", ".join(kind.optional), className="small"),
                      html.Td(_csv_link(kind.template(), "Template", f"{kind.name}-template.csv",
                                        f"upl-template-{kind.name}"))])
-            for kind in KINDS.values()]
+            for kind in KINDS.values() if permit.kind_refusal(kind.name) is None]
+
     return html.Details([
         html.Summary("File formats and templates", className="mb-2"),
         html.P(["The kind of file is told from its header. Periods are written 2024, 2024-S1, 2024-Q3, 2024-07, "
@@ -123,6 +139,7 @@ def _decoded(file_name: str | None, encoded: object) -> bytes | dbc.Alert:
           Output("upl-result", "children"), Output("upl-file", "contents"),
           Input("upl-file", "contents"), Input("upl-decimal", "value"), State("upl-file", "filename"),
           State("upl-pending", "data"), prevent_initial_call=True)
+@auth.needs("upload")
 def dry_run(contents: str | None, decimal: str | None, file_name: str | None, pending: dict | None = None):
     """Check the dropped file; choosing another decimal convention checks the last file again."""
     if contents:
@@ -135,7 +152,8 @@ def dry_run(contents: str | None, decimal: str | None, file_name: str | None, pe
     content = _decoded(file_name, encoded)
     if not isinstance(content, bytes):
         return content, None, True, None, None
-    report = guarded(ingest.ingest_upload)(db(), file_name, content, commit=False, decimal=decimal)
+    report = guarded(ingest.ingest_upload)(db(), file_name, content, commit=False, decimal=decimal,
+                                           permit=auth.current())
     if not isinstance(report, ingest.Report):
         return report, None, True, None, None
     ready = report.ok and report.new + report.revised > 0
@@ -146,6 +164,7 @@ def dry_run(contents: str | None, decimal: str | None, file_name: str | None, pe
 @callback(Output("upl-result", "children", allow_duplicate=True), Output("upl-pending", "data", allow_duplicate=True),
           Output("upl-commit", "disabled", allow_duplicate=True), Output("upl-report", "children", allow_duplicate=True),
           Input("upl-commit", "n_clicks"), State("upl-pending", "data"), prevent_initial_call=True)
+@auth.needs("upload")
 def commit(_: int | None, pending: dict | None):
     """Write the checked file; the dry run's report gives way to the result."""
     if not pending or not pending.get("ready"):
@@ -155,7 +174,7 @@ def commit(_: int | None, pending: dict | None):
         return content, None, True, no_update
     decimal = pending.get("decimal") if pending.get("decimal") in ("comma", "point") else None
     report = guarded(ingest.ingest_upload)(db(), str(pending.get("file_name") or "upload.csv"), content, commit=True,
-                                           decimal=decimal)
+                                           decimal=decimal, permit=auth.current())
     if not isinstance(report, ingest.Report):
         return report, no_update, False, no_update
     if not report.written:

@@ -1,12 +1,14 @@
 """The `peacepulse` command: a thin shell over the core functions.
 
 Exit codes: 0 done, 1 validation problems (nothing written) or a `sql` query that cannot run, 2 usage error,
-3 the store could not be used (missing, locked, damaged), 4 an unexpected error, logged as an incident.
+3 the store or the users file could not be used (missing, locked, damaged), 4 an unexpected error, logged
+as an incident.
 """
 from __future__ import annotations
 
 import argparse
 import errno
+import getpass
 import os
 import socket
 import sys
@@ -16,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, demo, incidents, ingest, seeds, store
+from . import __version__, access, closest, demo, incidents, ingest, seeds, store
+from .access import users
 from .assess import signals
 from .ingest import Report, problems
 from .kinds import KINDS
@@ -28,6 +31,14 @@ SHOWN = 40  # problems printed before pointing to --report
 
 class UsageError(Exception):
     pass
+
+
+def os_user() -> str:
+    """Who runs this command, as the batches it writes record them."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no entry in the password database (a bare container)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _progress(text: str) -> None:
@@ -66,7 +77,7 @@ def _print_reports(reports: list[Report], report_path: str | None) -> int:
 
 
 def cmd_init(args) -> int:
-    for r in seeds.init(args.db, progress=_progress):
+    for r in seeds.init(args.db, progress=_progress, user=os_user()):
         print(f"{r.file_name}: {r.message}")
     print(f"Store ready at {args.db}")
     return 0
@@ -75,7 +86,7 @@ def cmd_init(args) -> int:
 def cmd_ingest(args) -> int:
     files = [(name, path.read_bytes()) for name, path in zip(args.files, _existing(args.files))]
     reports = ingest.ingest_many(args.db, files, commit=not args.dry_run, kind=args.kind,
-                                 decimal=args.decimal, origin="cli", progress=_progress)
+                                 decimal=args.decimal, origin="cli", user=os_user(), progress=_progress)
     return _print_reports(reports, args.report)
 
 
@@ -83,7 +94,7 @@ def cmd_import_public(args) -> int:
     from .sources import importing
     _existing([args.file] + ([args.strength] if args.strength else []))
     reports = importing.import_file(args.db, args.source, Path(args.file), commit=not args.dry_run,
-                                    strength=Path(args.strength) if args.strength else None)
+                                    strength=Path(args.strength) if args.strength else None, user=os_user())
     return _print_reports(reports, args.report)
 
 
@@ -119,10 +130,20 @@ def _check_port(host: str, port: int) -> None:
 def _serve(db: Path, host: str, port: int) -> int:
     """Hand this process over to the dashboard, a program of its own: the core never imports it."""
     _check_port(host, port)
-    print(f"PeacePulse dashboard on http://{host}:{port}/  (store: {db}; Ctrl+C to stop)", flush=True)
+    login = _login_settings()
+    print(f"PeacePulse dashboard on http://{host}:{port}/  (store: {db}; "
+          f"{'login on, users in ' + str(users.path_for(db)) if login.auth else 'no login'}; Ctrl+C to stop)", flush=True)
     command = [sys.executable, "-m", "dashboard", "--host", host, "--port", str(port), "--db", str(db.resolve())]
     os.execv(sys.executable, command)
     return 0  # not reached: execv replaces the process
+
+
+def _login_settings() -> access.Settings:
+    """The dashboard's login settings, or a usage error that says what to set: before a build or a start."""
+    try:
+        return access.from_env()
+    except access.SettingsError as err:
+        raise UsageError(str(err)) from None
 
 
 def cmd_serve(args) -> int:
@@ -165,6 +186,7 @@ def cmd_demo(args) -> int:
         return 0
     if not args.no_serve:
         _check_port(args.host, args.port)  # before a build that takes a while
+        _login_settings()
     if args.rebuild and db.exists():
         _only_demo_data(db)
     if args.rebuild or not db.exists():
@@ -250,6 +272,72 @@ def cmd_export(args) -> int:
 
 def cmd_status(args) -> int:
     print(exporting.status_text(args.db))
+    return 0
+
+
+def _password(args) -> str:
+    """The new user's password: one line of standard input with --password-stdin, else asked twice."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError("no password on standard input")
+        return password
+    if not sys.stdin.isatty():
+        raise UsageError("there is no terminal to ask for the password on: give it on standard input "
+                         "with --password-stdin")
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("The same password again: ") != first:
+        raise UsageError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _missions(db: Path, codes: list[str]) -> list[str]:
+    """The mission codes as the store writes them, or a usage error naming the first unknown one."""
+    if not codes:
+        return []
+    store.require(db)
+    known = store.read_df(db, "SELECT code FROM missions ORDER BY code")["code"].tolist()
+    by_upper = {k.upper(): k for k in known}
+    unknown = [c for c in codes if c.strip().upper() not in by_upper]
+    if unknown:
+        hint = closest.suggestions(unknown, known)[unknown[0]]
+        raise UsageError(f"unknown mission code '{unknown[0]}'.{hint}")
+    return [by_upper[c.strip().upper()] for c in codes]
+
+
+def cmd_users_add(args) -> int:
+    path = users.path_for(args.db)
+    missions = _missions(args.db, args.mission)
+    users.check_new(path, args.name, args.role, missions)  # before asking for a password
+    user = users.add(path, args.name, args.role, _password(args), missions)
+    print(f"Added {user.name}, {user.role.value} for {user.described()}, to {path}.")
+    try:
+        login = access.from_env().auth
+    except access.SettingsError:
+        login = True  # the dashboard will say what is wrong with its settings
+    if not login:
+        print("The dashboard asks for logins only with PEACEPULSE_AUTH=on and PEACEPULSE_SECRET_KEY set "
+              "(see the README).")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    path = users.path_for(args.db)
+    found = sorted(users.load(path).values(), key=lambda u: u.name.casefold())
+    if not found:
+        print(f"No users yet in {path}. Add one with: peacepulse users add NAME --role admin")
+        return 0
+    print(f"Users in {path}:")
+    table = pd.DataFrame({"name": [u.name for u in found], "role": [u.role.value for u in found],
+                          "missions": [u.described() for u in found]})
+    print(table.to_string(index=False))
+    return 0
+
+
+def cmd_users_remove(args) -> int:
+    path = users.path_for(args.db)
+    user = users.remove(path, args.name)
+    print(f"Removed {user.name} ({user.role.value}) from {path}. Their sessions end at their next request.")
     return 0
 
 
@@ -347,6 +435,25 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"views to export (default: all): {', '.join(exporting.PUBLIC_VIEWS)}")
     p.set_defaults(run=cmd_export)
     sub.add_parser("status", parents=[common], help="row counts and the latest uploads").set_defaults(run=cmd_status)
+    p = sub.add_parser("users", help="who may log in to the dashboard, and with which role", description=(
+        "Manage the dashboard's users (used with PEACEPULSE_AUTH=on). A viewer sees the dashboards; an editor "
+        "also uploads data, makes assessments and acknowledges signals, for every mission or only those given "
+        "with --mission; an admin also changes the catalogue (indicators and missions) and manages users. "
+        "The users file is $PEACEPULSE_USERS, else users.json in the folder beside the store that is never "
+        "published; it holds argon2 hashes, never passwords."))
+    users_sub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    p = users_sub.add_parser("add", parents=[common], help="add a user; the password is asked for")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--role", required=True, choices=[r.value for r in access.Role])
+    p.add_argument("--mission", action="append", default=[], metavar="CODE",
+                   help="hold an editor to this mission; repeat for more (default: every mission)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(run=cmd_users_add)
+    users_sub.add_parser("list", parents=[common], help="list the users, their roles and missions").set_defaults(
+        run=cmd_users_list)
+    p = users_sub.add_parser("remove", parents=[common], help="remove a user")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(run=cmd_users_remove)
     return parser
 
 
@@ -372,10 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with store.as_of(getattr(args, "as_of", None)):
             return args.run(args)
-    except UsageError as err:
+    except (UsageError, access.UsersError) as err:
         print(f"peacepulse: {err}", file=sys.stderr)
         return 2
-    except store.StoreError as err:
+    except (store.StoreError, access.UsersFileError) as err:
         print(f"peacepulse: {err}", file=sys.stderr)
         return 3
     except store.QueryError as err:

@@ -34,8 +34,9 @@ def _load_themes(db: Path) -> None:
                        ON CONFLICT (number) DO UPDATE SET title = excluded.title, summary = excluded.summary""")
 
 
-def init(db: Path, progress: ingest.Progress = lambda _: None) -> list[ingest.Report]:
-    """Create or migrate the store and load the seed catalogue; safe to run again."""
+def init(db: Path, progress: ingest.Progress = lambda _: None, user: str | None = None) -> list[ingest.Report]:
+    """Create or migrate the store and load the seed catalogue; safe to run again. ``user`` is recorded
+    with any batch it writes."""
     _load_themes(db)
     files = [(name, (seed_dir() / name).read_bytes()) for name in SEED_FILES]
-    return ingest.ingest_many(db, files, commit=True, origin="seed", progress=progress)
+    return ingest.ingest_many(db, files, commit=True, origin="seed", user=user, progress=progress)

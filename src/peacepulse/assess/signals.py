@@ -96,6 +96,12 @@ def _row(mission: str, theme: int | None, indicator: str | None, rule: str, deta
             "fingerprint": hashlib.sha256(repr(figures).encode()).hexdigest()[:16]}
 
 
+def mission_of(signal: str) -> str:
+    """The mission a signal's key names (the key is the rule, then the mission; see _row)."""
+    parts = signal.split("|")
+    return parts[1] if len(parts) > 1 else ""
+
+
 def _grouped(mission: str, rule: str, listed: pd.DataFrame, detail: str, figures: object) -> dict:
     themes = listed["theme"].unique()
     return _row(mission, int(themes[0]) if len(themes) == 1 else None, ";".join(sorted(listed["indicator"])), rule,
@@ -311,10 +317,12 @@ def find(db: Path, mission: str | None = None, today: date | None = None, acknow
                              na_position="first").reset_index(drop=True)
 
 
-def acknowledge(db: Path, signal: str, fingerprint: str, note: str) -> None:
-    """Hide a signal until the data behind it changes; the note says why."""
+def acknowledge(db: Path, signal: str, fingerprint: str, note: str, user: str | None = None) -> None:
+    """Hide a signal until the data behind it changes; the note says why, ``user`` who."""
     if not note.strip():
         raise ValueError("An acknowledgement needs a note saying why the signal can rest.")
     with store.writing(db) as con:
-        con.execute("INSERT INTO signal_ack VALUES (?, ?, ?, ?)",
-                    [signal, fingerprint, note.strip(), datetime.now(timezone.utc).replace(tzinfo=None)])
+        store.migrate(con)  # a store from before acknowledgements recorded who made them
+        con.execute("INSERT INTO signal_ack (signal, fingerprint, note, acknowledged_at, acknowledged_by) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [signal, fingerprint, note.strip(), datetime.now(timezone.utc).replace(tzinfo=None), user])

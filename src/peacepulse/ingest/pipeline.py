@@ -4,6 +4,10 @@ All the files of one call go into one transaction: every row or none. A dry run 
 several files does the same work and rolls it back, so its counts are exactly what a
 commit would do, even for an indicators file followed by observations that use it. A
 dry run of one file stages it on a read-only connection.
+
+Each batch records who wrote it (``user``). A ``permit`` limits what may be written: a file of a kind
+its role may not upload, or rows of a mission it does not allow, is refused with the rest of the file's
+problems, so nothing is written.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import store
+from ..access import Permit
 from ..kinds import KINDS, detect
 from . import check, parse, problems, read, warn, write
 
@@ -79,8 +84,22 @@ def _read(con, number: int, name: str, content: bytes) -> read.Table | read.File
         return err
 
 
+def _outside(con, permit: Permit) -> list[dict]:
+    """One error per row of a mission the permit does not allow."""
+    found = [m for (m,) in con.execute("SELECT DISTINCT mission FROM upload_checked WHERE mission IS NOT NULL").fetchall()]
+    refused = permit.outside(found)
+    if not refused:
+        return []
+    rows = con.execute("SELECT line, mission FROM upload_checked WHERE list_contains(?, mission) ORDER BY line",
+                       [refused]).fetchall()
+    summary = f"outside what {permit.user} may change ({permit.held_to} only)"
+    return [problems.problem(line, "mission", mission, permit.mission_refusal(mission), subject=mission,
+                             summary=summary) for line, mission in rows]
+
+
 def _one(con, number: int, name: str, content: bytes, table: read.Table | read.FileProblem, kind_name: str | None,
-         decimal: str | None, origin: str, progress: Progress, write_rows: bool = True) -> Report:
+         decimal: str | None, origin: str, progress: Progress, write_rows: bool = True, user: str | None = None,
+         permit: Permit | None = None) -> Report:
     report = Report(name)
 
     def whole_file(problem: str, value: str = "", line: int = 1, column: str = "") -> Report:
@@ -99,6 +118,9 @@ def _one(con, number: int, name: str, content: bytes, table: read.Table | read.F
                           "of an observations, targets, indicators or missions file; see the upload formats.",
                           problems.shown(", ".join(table.columns)))
     report.kind = kind.name
+    refused = permit.kind_refusal(kind.name) if permit is not None else None
+    if refused:
+        return whole_file(refused)
     header = _header(table, kind)
     found = list(table.problems) + header
     if any(p["severity"] == "error" for p in header):  # the cells cannot be parsed without their columns
@@ -110,6 +132,8 @@ def _one(con, number: int, name: str, content: bytes, table: read.Table | read.F
     found += parse.parse(con, kind, table, convention)
     con.execute(f"DROP VIEW upload_raw; DROP VIEW upload_raw_{number}; DROP TABLE upload_cells_{number}")
     found += check.check(con, kind)
+    if permit is not None and "mission" in kind.key:
+        found += _outside(con, permit)
     if any(p["severity"] == "error" for p in found):
         report.problems = problems.frame(found)
         return report
@@ -124,9 +148,10 @@ def _one(con, number: int, name: str, content: bytes, table: read.Table | read.F
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
         write.write(con, kind, batch_id)
         report.batch_id = batch_id
-        con.execute("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        con.execute("INSERT INTO batch (batch_id, kind, file_name, sha256, uploaded_at, rows_in_file, rows_new, "
+                    "rows_revised, rows_unchanged, origin, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
             batch_id, kind.name, Path(name).name, hashlib.sha256(content).hexdigest(),
-            write.now(), report.rows, report.new, report.revised, report.unchanged, origin])
+            write.now(), report.rows, report.new, report.revised, report.unchanged, origin, user])
     return report
 
 
@@ -147,12 +172,15 @@ def _finish(report: Report, committed: bool) -> Report:
 
 
 def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind: str | None = None,
-                decimal: str | None = None, origin: str = "cli",
-                progress: Progress = lambda _: None) -> list[Report]:
+                decimal: str | None = None, origin: str = "cli", user: str | None = None,
+                permit: Permit | None = None, progress: Progress = lambda _: None) -> list[Report]:
     """Check and write files in order, in one transaction; nothing is written unless all are valid.
 
-    ``decimal`` ('comma' or 'point') overrides the convention each file is read with.
+    ``decimal`` ('comma' or 'point') overrides the convention each file is read with. ``user`` is
+    recorded as the batches' uploaded_by (the permit's user when not given); ``permit``, if given,
+    refuses what its role and missions do not allow.
     """
+    user = user if user is not None or permit is None else permit.user
     if kind is not None and kind not in KINDS:
         raise ValueError(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}.")
     store.require(db)
@@ -165,7 +193,8 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
             tables.append(_read(con, number, name, content))
 
     def run(con, write_rows: bool) -> list[Report]:
-        return [_one(con, number, name, content, tables[number], kind, decimal, origin, progress, write_rows)
+        return [_one(con, number, name, content, tables[number], kind, decimal, origin, progress, write_rows, user,
+                     permit)
                 for number, (name, content) in enumerate(files)]
 
     if not commit and len(files) == 1:
@@ -187,6 +216,8 @@ def ingest_many(db: Path, files: list[tuple[str, bytes]], *, commit: bool, kind:
 
 
 def ingest_upload(db: Path, file_name: str, content: bytes, *, commit: bool, kind: str | None = None,
-                  decimal: str | None = None, origin: str = "upload") -> Report:
+                  decimal: str | None = None, origin: str = "upload", user: str | None = None,
+                  permit: Permit | None = None) -> Report:
     """The browser's entry point: one file, the same path as the CLI."""
-    return ingest_many(db, [(file_name, content)], commit=commit, kind=kind, decimal=decimal, origin=origin)[0]
+    return ingest_many(db, [(file_name, content)], commit=commit, kind=kind, decimal=decimal, origin=origin,
+                       user=user, permit=permit)[0]
