@@ -58,6 +58,11 @@ app = dash.Dash("dashboard", use_pages=True, pages_folder=str(HERE / "pages"), a
                 on_error=data.callback_failed)
 server = app.server
 server.config.update(auth.flask_config(SETTINGS))
+# The largest request the server reads: an upload's check sends the file twice, base64-encoded (a third
+# larger), with room to spare, so that the upload page's own check speaks for any file near its limit.
+from dashboard.pages import upload as upload_page  # noqa: E402 - a page imports only once the app exists
+
+server.config["MAX_CONTENT_LENGTH"] = 4 * upload_page.MAX_BYTES
 auth.install(app)  # before the other request hooks: a request that is refused opens nothing
 for _page in dash.page_registry.values():  # every page, whether or not its module guards its layout
     if callable(_page["layout"]):

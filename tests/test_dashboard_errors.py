@@ -246,3 +246,17 @@ def _wait_for(url: str, server: subprocess.Popen) -> None:
                 break
             time.sleep(0.3)
     raise RuntimeError("the dashboard did not start")
+
+
+def test_err012_the_server_reads_no_request_larger_than_an_upload_can_be(demo_copy, monkeypatch) -> None:
+    """A request body past four times the upload limit is refused before it is read, in a short page
+    of Flask's that names no path; one within it reaches the upload's own size check."""
+    monkeypatch.setenv("PEACEPULSE_DB", str(demo_copy))
+    client = app.server.test_client()
+    too_big = client.post("/_dash-update-component", data=b"x" * (4 * upload.MAX_BYTES + 1),
+                          content_type="application/json")
+    assert too_big.status_code == 413 and b"Request Entity Too Large" in too_big.data
+    assert _private(too_big.data.decode(), demo_copy) == []
+    with app.server.test_request_context():
+        report, pending, *_ = upload.dry_run(_contents(b"x" * (upload.MAX_BYTES + 1)), "", "big.csv")
+    assert "the limit here is 20 MB" in _json(report) and pending is None
