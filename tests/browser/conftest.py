@@ -64,7 +64,11 @@ def dashboard_server(db: Path, folder: Path) -> Iterator[tuple[str, Path]]:
         yield url, path
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)  # gunicorn lets its workers finish; on a busy machine that can take a while
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
         log.close()
 
 
