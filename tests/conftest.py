@@ -1,33 +1,53 @@
 """Shared fixtures: real DuckDB files on disk, built from the seed files."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from peacepulse import demo, ingest, seeds
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """A copy, for this process, of a store that `build` makes once for the whole run.
+
+    Under pytest-xdist every worker asks for it; the first one builds it in the run's shared temporary
+    folder while the others wait on a lock, then each takes a copy of its own, so that no worker ever
+    opens another's file."""
+    mine = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    source = shared / f"shared-{name}.duckdb"
+    with FileLock(str(source) + ".lock"):
+        if not source.exists():
+            building = source.with_name(source.name + ".tmp")
+            building.unlink(missing_ok=True)
+            build(building)
+            os.replace(building, source)
+    shutil.copy(source, mine)
+    return mine
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("template") / "seeded.duckdb"
-    seeds.init(db)
-    return db
+    """A store holding the seed catalogue; tests copy it (see `db`) rather than write to it."""
+    return built_once(tmp_path_factory, "seeded", seeds.init)
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """The demo store, built once for the run; tests that use it only read."""
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    demo.build_demo(db)
-    return db
+    """The demo store, built once for the run; tests that use it only read (a test that writes copies it)."""
+    return built_once(tmp_path_factory, "demo", demo.build_demo)
 
 
 @pytest.fixture
@@ -68,3 +88,18 @@ def held_open(db: Path, read_only: bool = False) -> Iterator[None]:
     finally:
         holder.stdin.close()
         holder.wait(30)
+
+
+SHARED_SERVER = "browser-shared-server"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (--dist loadgroup), keep each test file on one worker, so that its module fixtures
+    are built once and its tests run in the order written; and put every file that uses the browser tests'
+    shared server (base_url) on one worker together, so that the run starts that server and its browser once."""
+    shared = {item.path for item in items if "base_url" in item.fixturenames}
+    for item in items:
+        if not any(True for _ in item.iter_markers("xdist_group")):
+            group = SHARED_SERVER if item.path in shared else item.path.relative_to(config.rootpath).as_posix()
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -176,9 +177,11 @@ HOSTILE = ('Patrols **doubled** in the north.\n\n<script>alert(1)</script>\n\n'
            'See <img src=x onerror=alert(2)> and ![pic](http://example.org/x.png) and [a link](javascript:alert(3)).')
 
 
-@pytest.fixture
-def hostile(db: Path) -> Path:
+@pytest.fixture(scope="module")
+def hostile(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store whose texts try to be HTML: an indicator's name, findings, a recommendation and its owner."""
+    db = tmp_path_factory.mktemp("hostile") / "store.duckdb"
+    shutil.copy(seeded_template, db)
     ind = _csv([{"code": "XSS_IND", "name": "<b>Bold</b> & <i>co</i>", "themes": "5", "unit": "<u>%</u>",
                  "direction": "increase"}])
     obs = _csv([{"mission": "UNMISS", "indicator": "XSS_IND", "period": str(y), "value": v, "source": "<em>field</em>"}
@@ -197,8 +200,14 @@ def hostile(db: Path) -> Path:
     return db
 
 
-def test_brf009_html_in_the_stores_texts_is_shown_as_text_never_rendered(hostile):
-    body = _body(briefing.build(hostile, "UNMISS"))
+@pytest.fixture(scope="module")
+def hostile_page(hostile: Path) -> str:
+    """The briefing of that store, built once: the tests below only read it."""
+    return briefing.build(hostile, "UNMISS")
+
+
+def test_brf009_html_in_the_stores_texts_is_shown_as_text_never_rendered(hostile_page):
+    body = _body(hostile_page)
     for n in range(1, 7):
         assert f"alert({n})" in body  # it is there, as text
     assert "<script" not in body.lower() and "<img" not in body.lower()
@@ -211,8 +220,8 @@ def test_brf009_html_in_the_stores_texts_is_shown_as_text_never_rendered(hostile
     assert "None of the data in this briefing is synthetic." in body
 
 
-def test_brf010_a_script_in_a_name_cannot_end_the_charts_data(hostile):
-    page = briefing.build(hostile, "UNMISS")
+def test_brf010_a_script_in_a_name_cannot_end_the_charts_data(hostile_page):
+    page = hostile_page
     data = page[page.index('id="pp-charts">'):]
     data = data[:data.index("</script>")]
     assert "<" not in data.removeprefix('id="pp-charts">') and "XSS_IND" in data

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -25,40 +26,64 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:HTTPResponse.getheader:DeprecationWarning")
 
 
-@contextmanager
-def dashboard_server(db: Path, folder: Path) -> Iterator[tuple[str, Path]]:
-    """The dashboard under gunicorn (two workers) on the store `db`; its URL and the server's log file."""
-    port = free_port()
+def _start(db: Path, folder: Path, log) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free port, once it answers. A port that another process took between free_port()
+    and gunicorn's bind (tests run in parallel) makes gunicorn exit: then it is tried on another one."""
     paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PEACEPULSE_DB": str(db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
            "TMPDIR": str(folder)}  # a cache of its own for this store
+    for _ in range(3):
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60",
+                                 "--bind", f"127.0.0.1:{port}", "dashboard.app:server"],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)
+                return proc, url
+            except OSError:
+                time.sleep(0.3)
+        if proc.poll() is None:  # no answer in time
+            proc.kill()
+            break
+        log.flush()
+        if "Address already in use" not in Path(log.name).read_text(errors="replace"):
+            break
+    raise RuntimeError(f"the dashboard did not start; see {log.name}")
+
+
+@contextmanager
+def dashboard_server(db: Path, folder: Path) -> Iterator[tuple[str, Path]]:
+    """The dashboard under gunicorn (two workers) on the store `db`; its URL and the server's log file."""
     path = folder / "gunicorn.log"
     log = path.open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60",
-                             "--bind", f"127.0.0.1:{port}", "dashboard.app:server"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"the dashboard did not start; see {log.name}") from None
-            time.sleep(0.3)
+    proc, url = _start(db, folder, log)
     try:
         yield url, path
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)  # gunicorn lets its workers finish; on a busy machine that can take a while
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
         log.close()
 
 
 @pytest.fixture(scope="session")
-def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with dashboard_server(demo_db, tmp_path_factory.mktemp("server")) as (url, _):
+def served_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store the shared server serves: a copy of the demo store, since uploads through the browser write
+    to it. Tests that compare a page with the store read this one."""
+    db = tmp_path_factory.mktemp("served") / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def base_url(served_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with dashboard_server(served_db, tmp_path_factory.mktemp("server")) as (url, _):
         yield url
 
 

@@ -12,22 +12,22 @@ from peacepulse.reads import queries
 
 
 @pytest.fixture(scope="module")
-def cell(demo_db: Path) -> tuple[str, int, list[str]]:
+def cell(served_db: Path) -> tuple[str, int, list[str]]:
     """A scorecard cell with data: its mission, its theme, and the heatmap's row order."""
-    rows = queries.mission_status(demo_db, active_only=True)["code"].tolist()
-    cells = queries.scorecard(demo_db, active_only=True)
+    rows = queries.mission_status(served_db, active_only=True)["code"].tolist()
+    cells = queries.scorecard(served_db, active_only=True)
     first = cells[cells["mission"] == rows[0]].iloc[-1]
     return first["mission"], int(first["theme"]), rows
 
 
 @pytest.fixture(scope="module")
-def pages(demo_db: Path, cell) -> dict[str, str]:
+def pages(served_db: Path, cell) -> dict[str, str]:
     """Each page, with a state that fills it, and the element its main content must contain."""
     mission, theme, _ = cell
-    split = store.read_df(demo_db, """SELECT indicator, mission FROM observations WHERE sex <> 'total'
-                                      ORDER BY indicator, mission LIMIT 1""").iloc[0]
-    revised = store.read_df(demo_db, """SELECT indicator, mission FROM observation_history WHERE revision > 1
+    split = store.read_df(served_db, """SELECT indicator, mission FROM observations WHERE sex <> 'total'
                                         ORDER BY indicator, mission LIMIT 1""").iloc[0]
+    revised = store.read_df(served_db, """SELECT indicator, mission FROM observation_history WHERE revision > 1
+                                          ORDER BY indicator, mission LIMIT 1""").iloc[0]
     return {"/": "ovw-scorecard", f"/mission?code={mission}&theme={theme}": f"msn-trend-{theme}",
             f"/mission?code={mission}": "msn-heading", "/theme?n=5": "thm-lines",
             "/theme?n=8&active=0": "thm-ranking", "/indicator?code=FAT_MALICIOUS": "ind-table",
@@ -55,7 +55,7 @@ def test_brw002_map_and_heatmap_are_drawn(browser) -> None:
     assert browser.driver.find_elements(By.CSS_SELECTOR, "#ovw-map .geo .countries path")  # local topojson drawn
 
 
-def test_brw003_scorecard_cell_opens_mission_on_theme(browser, cell, demo_db: Path) -> None:
+def test_brw003_scorecard_cell_opens_mission_on_theme(browser, cell, served_db: Path) -> None:
     mission, theme, rows = cell
     browser.driver.set_window_size(1400, 2400)  # the whole heatmap in view: pointer moves do not scroll
     try:
@@ -74,7 +74,7 @@ def test_brw003_scorecard_cell_opens_mission_on_theme(browser, cell, demo_db: Pa
     finally:
         browser.driver.set_window_size(1400, 1000)
     assert browser.path() == f"/mission?code={mission}&theme={theme}"
-    name = queries.missions(demo_db).set_index("code").loc[mission, "name"]
+    name = queries.missions(served_db).set_index("code").loc[mission, "name"]
     assert browser.driver.find_element(By.ID, "msn-heading").text == f"{mission} — {name}"
     assert browser.driver.find_element(By.ID, f"theme-heading-{theme}").text.startswith(f"Theme {theme} · ")
     assert len(browser.driver.find_elements(By.CSS_SELECTOR, "[id^=theme-heading-]")) == 1
@@ -94,7 +94,7 @@ def test_brw004_controls_write_the_url_and_the_page_follows_it(browser) -> None:
     assert len(browser.graph_data("ovw-scorecard")[0]["y"]) == active_rows
 
 
-def test_brw005_csv_button_downloads_every_row_without_errors(browser, demo_db: Path, tmp_path: Path) -> None:
+def test_brw005_csv_button_downloads_every_row_without_errors(browser, served_db: Path, tmp_path: Path) -> None:
     browser.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     browser.open("/indicator?code=FAT_MALICIOUS&mission=UNMISS")
     browser.severe_logs()
@@ -103,8 +103,8 @@ def test_brw005_csv_button_downloads_every_row_without_errors(browser, demo_db: 
     button.click()
     browser.wait_for(lambda: list(tmp_path.glob("*.csv")), timeout=10)
     lines = next(tmp_path.glob("*.csv")).read_text(encoding="utf-8-sig").splitlines()
-    expected = store.read_df(demo_db, "SELECT count(*) AS n FROM observations "
-                             "WHERE indicator = 'FAT_MALICIOUS' AND mission = 'UNMISS'")["n"].iloc[0]
+    expected = store.read_df(served_db, "SELECT count(*) AS n FROM observations "
+                               "WHERE indicator = 'FAT_MALICIOUS' AND mission = 'UNMISS'")["n"].iloc[0]
     assert lines[0].startswith("mission,indicator,period") and len(lines) == expected + 1
     assert all(line.startswith("UNMISS,FAT_MALICIOUS,") for line in lines[1:])
     assert browser.severe_logs() == []
@@ -219,9 +219,9 @@ def _grid_rows(browser, grid_id: str) -> list[dict]:
                                period: r.querySelector('[col-id=period]').innerText}));""", f"#{grid_id}")
 
 
-def test_brw010_the_data_grid_fetches_later_pages_from_the_server(browser, demo_db: Path) -> None:
+def test_brw010_the_data_grid_fetches_later_pages_from_the_server(browser, served_db: Path) -> None:
     code = "FAT_MALICIOUS"
-    everything = queries.observations(demo_db, code)
+    everything = queries.observations(served_db, code)
     assert len(everything) > 200  # more than two pages
     browser.open(f"/indicator?code={code}&active=0")
     browser.wait_for(lambda: len(_grid_rows(browser, "ind-table")) > 0)

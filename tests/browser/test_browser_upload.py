@@ -28,9 +28,9 @@ def _grid_column(browser, grid_id: str, column: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def series_to_extend(demo_db: Path) -> dict:
+def series_to_extend(served_db: Path) -> dict:
     """A yearly key indicator of a mission, with the year after its latest value."""
-    row = store.read_df(demo_db, """
+    row = store.read_df(served_db, """
         SELECT p.mission, p.indicator, p.primary_theme, p.latest_period, p.latest_value
         FROM progress p JOIN indicators i ON i.code = p.indicator
         WHERE i.period_type = 'year' AND p.kpi AND p.n_points >= 3
@@ -38,8 +38,8 @@ def series_to_extend(demo_db: Path) -> dict:
     return {**row.to_dict(), "new_period": str(int(row["latest_period"]) + 1)}
 
 
-def test_upl001_invalid_file_lists_problems_and_writes_nothing(browser, demo_db: Path, tmp_path: Path) -> None:
-    before = store.read_df(demo_db, COUNT).iloc[0].tolist()
+def test_upl001_invalid_file_lists_problems_and_writes_nothing(browser, served_db: Path, tmp_path: Path) -> None:
+    before = store.read_df(served_db, COUNT).iloc[0].tolist()
     bad = tmp_path / "bad-observations.csv"
     bad.write_text("mission,indicator,period,value\nUNMISS,FAT_MALICIOUS,2024-13,abc\nNOPE,FAT_MALICIOUS,2024,5\n")
     _upload(browser, bad)
@@ -48,11 +48,11 @@ def test_upl001_invalid_file_lists_problems_and_writes_nothing(browser, demo_db:
     assert "error" in _grid_column(browser, "upl-problems", "severity")
     assert "alert-danger" in browser.driver.find_element(By.ID, "upl-message").get_attribute("class")
     assert not browser.driver.find_element(By.ID, "upl-commit").is_enabled()
-    assert store.read_df(demo_db, COUNT).iloc[0].tolist() == before
+    assert store.read_df(served_db, COUNT).iloc[0].tolist() == before
 
 
-def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, demo_db: Path, tmp_path: Path,
-                                                                 series_to_extend: dict) -> None:
+def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, served_db: Path, tmp_path: Path,
+                                                                   series_to_extend: dict) -> None:
     s = series_to_extend
     value = round(float(s["latest_value"]), 2)
     good = tmp_path / "new-observations.csv"
@@ -64,8 +64,8 @@ def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, demo_d
     assert commit.is_enabled()
     browser.click(commit)
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
-    assert store.read_df(demo_db, "SELECT count(*) AS n FROM series WHERE mission = ? AND indicator = ? AND period = ?",
-                         [s["mission"], s["indicator"], s["new_period"]])["n"].iloc[0] == 1
+    assert store.read_df(served_db, "SELECT count(*) AS n FROM series WHERE mission = ? AND indicator = ? AND period = ?",
+                           [s["mission"], s["indicator"], s["new_period"]])["n"].iloc[0] == 1
 
     theme = int(s["primary_theme"])
     browser.open(f"/mission?code={s['mission']}&theme={theme}&all=1")
@@ -75,7 +75,7 @@ def test_upl002_commit_then_the_mission_page_shows_the_new_point(browser, demo_d
     assert points.get(s["new_period"]) == pytest.approx(value)
 
 
-def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, demo_db: Path, tmp_path: Path) -> None:
+def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, served_db: Path, tmp_path: Path) -> None:
     """A comma-separated file with quoted decimal commas: refused as written, with the full
     report offered for download; read right once 'Decimal comma' is chosen, then committed."""
     upload = tmp_path / "decimal-commas.csv"
@@ -97,9 +97,9 @@ def test_upl003_decimal_commas_are_refused_then_read_as_chosen(browser, demo_db:
     assert browser.driver.find_element(By.ID, "upl-new").text == "2"
     browser.click(browser.driver.find_element(By.ID, "upl-commit"))
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
-    stored = store.read_df(demo_db, """SELECT period, value FROM observations WHERE mission = 'UNMISS'
-                                        AND indicator = 'UNIF_WOMEN_SHARE' AND period IN ('2031', '2032')
-                                        ORDER BY period""")
+    stored = store.read_df(served_db, """SELECT period, value FROM observations WHERE mission = 'UNMISS'
+                                          AND indicator = 'UNIF_WOMEN_SHARE' AND period IN ('2031', '2032')
+                                          ORDER BY period""")
     assert stored.values.tolist() == [["2031", 0.125], ["2032", 12.5]]
 
 
@@ -109,8 +109,8 @@ def _upload_and_commit(browser, path: Path) -> None:
     browser.wait_for(lambda: browser.driver.find_elements(By.ID, "upl-done"))
 
 
-def test_upl004_a_framework_without_key_indicators_shows_its_charts_at_once(browser, demo_db: Path,
-                                                                            tmp_path: Path) -> None:
+def test_upl004_a_framework_without_key_indicators_shows_its_charts_at_once(browser, served_db: Path,
+                                                                              tmp_path: Path) -> None:
     """A user's own indicators, uploaded without a kpi column, then figures for an existing
     mission: the mission page draws them, first, without any switch being touched."""
     indicators = tmp_path / "my-framework.csv"
