@@ -152,6 +152,7 @@ def test_con001_readers_never_block_uploads_and_uploads_never_break_readers(live
     reader.wait(30)
     summary = (f"{len(answers)} requests, {len(uploads)} uploads, visible after (s): "
                f"{sorted(round(d, 2) for d in delays.values())}")
+    print(summary)  # shown with -s: the figures of the run
 
     assert len(uploads) == UPLOADS, summary
     refused = [(name, outcome) for name, outcome in uploads

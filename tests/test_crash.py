@@ -190,6 +190,7 @@ def _kill_round(driver: Driver, db: Path, folder: Path, start: int, rows: int, p
         _clean(db)
         file.unlink()
     _sound(db, rows_of)
+    print(f"{attempts} uploads, kills landed per phase: {landed}")  # shown with -s
     return landed, attempts + 1
 
 
