@@ -101,6 +101,7 @@ def connect(folder: Path | str, external: bool = False) -> duckdb.DuckDBPyConnec
     described = manifest(root)
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         statements = []
         for dataset, table in DATASETS.items():
             part = described["datasets"][dataset]
