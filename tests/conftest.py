@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 from filelock import FileLock
 
 from peacepulse import demo, ingest, seeds
+from peacepulse.store import publish
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -103,3 +105,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not any(True for _ in item.iter_markers("xdist_group")):
             group = SHARED_SERVER if item.path in shared else item.path.relative_to(config.rootpath).as_posix()
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+@contextmanager
+def changed_by_hand(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection that changes the store as if it had always been so (to move its history
+    back in time, say): on its working copy, which is then published, as an upload's would be."""
+    with publish.write_lock(db):
+        publish.prepare_working_copy(db)
+        with duckdb.connect(str(publish.working_copy(db))) as con:
+            yield con
+        publish.publish(db)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import ElementClickInterceptedException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.screenshots import chrome, free_port, settled
@@ -103,7 +103,10 @@ class Browser:
         settled(self.driver, timeout)
 
     def wait_for(self, condition, timeout: float = 30):
-        return WebDriverWait(self.driver, timeout).until(lambda d: condition())
+        """Until condition() is truthy; an element it looks at that the page redrew meanwhile is looked
+        for again (a stale element is no answer yet)."""
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)
+                             ).until(lambda d: condition())
 
     def click(self, element) -> None:
         """Click once nothing covers the element (a loading overlay, a closing dialog); the page may

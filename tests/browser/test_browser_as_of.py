@@ -5,8 +5,8 @@ import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-import duckdb
 import pytest
+from conftest import changed_by_hand
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -36,7 +36,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     seeds.init(db)
     for name, text in (("obs.csv", OBSERVATIONS), ("targets.csv", TARGETS), ("assessments.csv", APPROVED)):
         assert ingest.ingest_upload(db, name, text.encode(), commit=True, origin="test").ok
-    with duckdb.connect(str(db)) as con:  # the history so far happened two months ago
+    with changed_by_hand(db) as con:  # the history so far happened two months ago
         con.execute(f"UPDATE batch SET uploaded_at = uploaded_at - INTERVAL {DAYS_AGO} DAY")
         for table in ("observation_revision", "target_revision", "assessment_revision",
                       "indicator_revision", "mission_revision"):

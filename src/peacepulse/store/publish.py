@@ -87,8 +87,9 @@ def prepare_working_copy(db: Path) -> Path:
         # A store last written in place (by an older PeacePulse): fold its log into the file first.
         duckdb.connect(str(db)).close()
     staging = private_dir(db) / PUBLISHING
-    # A read-only connection while copying proves that no other program is writing the file.
-    with duckdb.connect(str(db), read_only=True):
+    # A read-only connection while copying proves that no other program is writing the file. It is
+    # opened as the store's readers open theirs, since one process cannot mix configurations of a file.
+    with duckdb.connect(str(db), read_only=True, config={"enable_external_access": False}):
         _copy(db, staging)
     os.replace(staging, work)
     _sync_dir(work.parent)
