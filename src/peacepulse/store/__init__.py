@@ -309,14 +309,15 @@ def read_df(db: Path, sql: str, params: list | None = None, external: bool = Fal
 def data_version(db: Path) -> str:
     """A token that changes after every committed upload; a cache key for reads.
 
-    Taken from the file and its write-ahead log (size and modification time), without opening the
-    store: a commit always writes one of them, and a read never does. A checkpoint changes it too,
-    which only costs a cache miss."""
+    Taken from the published file and any log beside it (inode, size and modification time), without
+    opening the store: every publish puts a new file in place, and a read never does."""
     if not db.exists():
         return "absent"
     wal = db.with_name(db.name + ".wal")
-    parts = [(p.stat().st_size, p.stat().st_mtime_ns) for p in (db, wal) if p.exists()]
-    return "-".join(f"{size}.{mtime}" for size, mtime in parts)
+    # Each publish puts a new file in place, so its inode tells two versions apart even when the file's
+    # size and its time (which the system keeps to a few milliseconds) are the same.
+    parts = [(p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns) for p in (db, wal) if p.exists()]
+    return "-".join(f"{inode}.{size}.{mtime}" for inode, size, mtime in parts)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
