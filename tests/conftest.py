@@ -92,21 +92,6 @@ def held_open(db: Path, read_only: bool = False) -> Iterator[None]:
         holder.wait(30)
 
 
-SHARED_SERVER = "browser-shared-server"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (--dist loadgroup), keep each test file on one worker, so that its module fixtures
-    are built once and its tests run in the order written; and put every file that uses the browser tests'
-    shared server (base_url) on one worker together, so that the run starts that server and its browser once."""
-    shared = {item.path for item in items if "base_url" in item.fixturenames}
-    for item in items:
-        if not any(True for _ in item.iter_markers("xdist_group")):
-            group = SHARED_SERVER if item.path in shared else item.path.relative_to(config.rootpath).as_posix()
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
 @contextmanager
 def changed_by_hand(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection that changes the store as if it had always been so (to move its history
