@@ -89,6 +89,48 @@ def test_sig002_a_lasting_break_fires_and_a_noisy_straight_line_does_not() -> No
     assert changepoints.latest_break(counts) is None
 
 
+def _every_segmentation(n: int, shortest: int):
+    """Each way to cut range(n) into segments of at least `shortest` values, as the segments' ends."""
+    if n == 0:
+        yield []
+    for first in range(shortest, n + 1):
+        for rest in _every_segmentation(n - first, shortest):
+            yield [first, *(first + end for end in rest)]
+
+
+def test_sig002b_the_segmentation_is_the_best_of_every_possible_one() -> None:
+    """Against an exhaustive search over short series (steps, slopes, flat runs, whole counts, and
+    penalties from tiny to large), the segmentation is never worse, and the line costs agree with
+    numpy's own least-squares fit."""
+    rng = np.random.default_rng(11)
+    checked = broken = 0
+    for trial in range(150):
+        n = int(rng.integers(8, 21))
+        y = np.round(np.linspace(rng.normal(50, 20), rng.normal(50, 20), n) + rng.normal(0, rng.uniform(0.1, 5), n),
+                     int(rng.integers(0, 2)))
+        if trial % 2:
+            y[int(rng.integers(4, n - 3)):] += rng.normal(0, 20)
+        if trial % 7 == 0:
+            y[:] = np.round(rng.uniform(0, 2, n))  # repeats of 0, 1 and 2
+        costs = changepoints.line_costs(y)
+        a, b = sorted(rng.choice(n + 1, 2, replace=False))
+        if b - a >= 2:
+            fit = np.polyfit(np.arange(a, b), y[a:b], 1)
+            assert costs[a, b] == pytest.approx(float(np.sum((np.polyval(fit, np.arange(a, b)) - y[a:b]) ** 2)),
+                                                rel=1e-7, abs=1e-7)
+        penalty = float(rng.choice([0.01, 1.0, 10.0, 100.0, 1e4])) * changepoints.noise(y) ** 2
+        def total(ends: list[int], costs=costs, penalty=penalty) -> float:
+            return sum(costs[s, e] for s, e in zip([0, *ends], ends)) + penalty * len(ends)
+
+        found = changepoints.segment(costs, penalty)
+        assert found[-1] == n and all(e - s >= changepoints.MIN_SEGMENT for s, e in zip([0, *found], found))
+        best = min(total(ends) for ends in _every_segmentation(n, changepoints.MIN_SEGMENT))
+        assert total(found) <= best + 1e-9 * max(1.0, abs(best)), (y.tolist(), penalty, found)
+        checked += 1
+        broken += len(found) > 1
+    assert checked == 150 and 20 < broken < 150  # both kinds of answer were among those checked
+
+
 def test_sig003_the_break_rule_on_stored_quarters(db: Path) -> None:
     quarters = [f"{y}-Q{q}" for y in range(2021, 2027) for q in range(1, 5)][:23]
     rng = np.random.default_rng(3)
