@@ -36,6 +36,9 @@ from urllib.parse import urlencode
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from dash_client import outputs, payload  # noqa: E402 - the tests' own client, which posts what the browser posts
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TIMEOUT = 60.0  # seconds for one request
@@ -124,13 +127,7 @@ class Browser:
 
     def _callback(self, dep: dict, values: dict[str, object], changed: list[str]) -> dict:
         """The payload the browser POSTs for one callback, inputs and state from `values` (absent: no value)."""
-        def spec(item: dict) -> dict:
-            key = f"{item['id']}.{item['property']}"
-            return {"id": item["id"], "property": item["property"], **({"value": values[key]} if key in values else {})}
-        outputs = [{"id": o.split(".")[0], "property": o.split(".", 1)[1]} for o in _outputs(dep["output"])]
-        return {"output": dep["output"], "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-                "inputs": [spec(i) for i in dep["inputs"]], "changedPropIds": changed,
-                "parsedChangedPropsIds": changed, "state": [spec(s) for s in dep["state"]]}
+        return payload(dep, values, changed)
 
     def _values(self) -> dict[str, object]:
         found = {"url.pathname": self.pathname, "url.search": self.search, "as-of-picker.date": None}
@@ -188,7 +185,7 @@ class Browser:
             if dep["output"] == PAGES_CONTENT or any(i.startswith("{") for i in ids) or not all(
                     i in self.content for i in ids):
                 continue
-            outside = any(o.split(".")[0] not in self.content for o in _outputs(dep["output"]))
+            outside = any(o["id"] not in self.content for o in outputs(dep["output"]))
             if not dep.get("prevent_initial_call") or outside:
                 found.append(dep)
         return found
@@ -247,10 +244,6 @@ class Browser:
 
     def think(self) -> float:
         return self.think_mean * self.rng.uniform(0.5, 1.5)
-
-
-def _outputs(output: str) -> list[str]:
-    return output[2:-2].split("...") if output.startswith("..") else [output]
 
 
 def places(db: Path) -> dict[str, dict[str, list]]:

@@ -8,12 +8,25 @@ import json
 import requests
 
 
-def _outputs(spec: str) -> list[dict] | dict:
-    """'..a.b...c.d..' (several outputs) or 'a.b' (one) as Dash's request body lists them."""
-    if not spec.startswith(".."):
-        name, prop = spec.rsplit(".", 1)
-        return {"id": name, "property": prop}
-    return [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in spec[2:-2].split("...")]
+def outputs(spec: str) -> list[dict[str, str]]:
+    """The outputs an output spec names: '..a.b...c.d..' (several) or 'a.b' (one)."""
+    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
+    return [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in parts]
+
+
+def payload(dep: dict, values: dict[str, object], changed: list[str]) -> dict:
+    """The body the browser POSTs to run the callback `dep` (an entry of /_dash-dependencies): each of
+    its inputs and states with its value from `values` ('id.property' to a value; absent: no value),
+    and the inputs that changed."""
+    def prop(item: dict) -> dict:
+        key = f"{item['id']}.{item['property']}"
+        return {"id": item["id"], "property": item["property"], **({"value": values[key]} if key in values else {})}
+
+    spec = dep["output"]
+    named = outputs(spec)
+    return {"output": spec, "outputs": named if spec.startswith("..") else named[0],
+            "inputs": [prop(i) for i in dep["inputs"]], "state": [prop(s) for s in dep["state"]],
+            "changedPropIds": changed, "parsedChangedPropsIds": changed}
 
 
 class DashClient:
@@ -26,14 +39,8 @@ class DashClient:
              ) -> requests.Response:
         """Post the callback whose output spec starts with `output_prefix`; inputs and state map
         'id.property' to a value, the first input being the one that changed."""
-        spec = next(d["output"] for d in self.deps if d["output"].startswith(output_prefix))
-
-        def props(values: dict[str, object]) -> list[dict]:
-            return [{"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1], "value": value}
-                    for key, value in values.items()]
-
-        body = {"output": spec, "outputs": _outputs(spec), "inputs": props(inputs), "state": props(state or {}),
-                "changedPropIds": [next(iter(inputs))]}
+        dep = next(d for d in self.deps if d["output"].startswith(output_prefix))
+        body = payload(dep, {**inputs, **(state or {})}, [next(iter(inputs))])
         return self.http.post(f"{self.base}/_dash-update-component", json=body, timeout=self.timeout)
 
     def page(self, path: str, search: str = "") -> requests.Response:

@@ -6,7 +6,6 @@ page's callbacks, while a loop of requests reads pages."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,13 +16,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import requests
 from dash_client import DashClient, text
+from served import dashboard_server
 
-from dashboard.screenshots import free_port
 from peacepulse import ingest, store
 
-REPO = Path(__file__).resolve().parents[1]
 CLI_UPLOADS, PAGE_UPLOADS = 6, 14  # twenty uploads: from the command line, and through the upload page
 UPLOADS = CLI_UPLOADS + PAGE_UPLOADS
 PAGES = [("/", ""), ("/missions", ""), ("/mission", "?code=UNMISS"), ("/mission", "?code=MONUSCO&period=2020"),
@@ -60,30 +57,8 @@ def live(demo_db: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A copy of the demo store served by gunicorn with four workers."""
     db = tmp_path / "store.duckdb"
     shutil.copy(demo_db, db)
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
-                               "--timeout", "120", "dashboard.app:server"],
-                              cwd=REPO, env={**os.environ, "PEACEPULSE_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if requests.get(base + "/", timeout=30).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
-        time.sleep(0.2)
-    try:
+    with dashboard_server(db, tmp_path, workers=4) as (base, _):
         yield db, base
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def test_con001_readers_never_block_uploads_and_uploads_never_break_readers(live, tmp_path) -> None:

@@ -1,13 +1,10 @@
-"""One demo store, one dashboard server (gunicorn, two workers) and one headless Chromium per test run."""
+"""One demo store, one dashboard server (gunicorn, two workers) and one headless Chromium per test worker;
+own_browser() for a file that needs a server of its own."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +12,9 @@ from pathlib import Path
 import pytest
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
+from served import dashboard_server
 
-from dashboard.screenshots import chrome, free_port, settled
+from dashboard.screenshots import chrome, settled
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,52 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def pytest_configure(config: pytest.Config) -> None:
     # selenium 4.2 calls a urllib3 method that urllib3 2 deprecates, on every command
     config.addinivalue_line("filterwarnings", "ignore:HTTPResponse.getheader:DeprecationWarning")
-
-
-def _start(db: Path, folder: Path, log) -> tuple[subprocess.Popen, str]:
-    """gunicorn on a free port, once it answers. A port that another process took between free_port()
-    and gunicorn's bind (tests run in parallel) makes gunicorn exit: then it is tried on another one."""
-    paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PEACEPULSE_DB": str(db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
-           "TMPDIR": str(folder)}  # a cache of its own for this store
-    for _ in range(3):
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60",
-                                 "--bind", f"127.0.0.1:{port}", "dashboard.app:server"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url + "/", timeout=2)
-                return proc, url
-            except OSError:
-                time.sleep(0.3)
-        if proc.poll() is None:  # no answer in time
-            proc.kill()
-            break
-        log.flush()
-        if "Address already in use" not in Path(log.name).read_text(errors="replace"):
-            break
-    raise RuntimeError(f"the dashboard did not start; see {log.name}")
-
-
-@contextmanager
-def dashboard_server(db: Path, folder: Path) -> Iterator[tuple[str, Path]]:
-    """The dashboard under gunicorn (two workers) on the store `db`; its URL and the server's log file."""
-    path = folder / "gunicorn.log"
-    log = path.open("w")
-    proc, url = _start(db, folder, log)
-    try:
-        yield url, path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)  # gunicorn lets its workers finish; on a busy machine that can take a while
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -139,6 +91,18 @@ class Browser:
 
     def path(self) -> str:
         return self.driver.execute_script("return location.pathname + location.search")
+
+
+@contextmanager
+def own_browser(db: Path, folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[Browser, Path]]:
+    """A server of its own on the store `db` (see served.dashboard_server) and a browser on it; the
+    browser, and the server's log."""
+    with dashboard_server(db, folder, env=env) as (url, log):
+        browser = Browser(url)
+        try:
+            yield browser, log
+        finally:
+            browser.driver.quit()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 
 from peacepulse import ingest, seeds
 
-from .conftest import Browser, dashboard_server
+from .conftest import Browser, own_browser
 
 OBSERVATIONS = ("mission,indicator,period,value,source\n"
                 "UNMISS,FAT_MALICIOUS,2020,12,UN open data\nUNMISS,FAT_MALICIOUS,2021,11,UN open data\n"
@@ -43,10 +43,8 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             con.execute(f"UPDATE {table} SET recorded_at = recorded_at - INTERVAL {DAYS_AGO} DAY")
     for name, text in (("revised.csv", REVISED), ("assessments.csv", CHANGED)):
         assert ingest.ingest_upload(db, name, text.encode(), commit=True, origin="test").ok
-    with dashboard_server(db, folder) as (url, _):
-        browser = Browser(url)
+    with own_browser(db, folder) as (browser, _):
         yield browser
-        browser.driver.quit()
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select
 from peacepulse import store
 from peacepulse.figures import STATUS_LABELS, STATUS_SYMBOLS
 
-from .conftest import Browser, dashboard_server
+from .conftest import Browser, own_browser
 
 MISSION = "UNMISS"
 PERIOD = str(date.today().year)  # the current period of the mission's yearly cycle
@@ -33,12 +33,8 @@ def own(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     folder = tmp_path_factory.mktemp("assessment-loop")
     db = folder / "store.duckdb"
     shutil.copy(demo_db, db)
-    with dashboard_server(db, folder) as (url, _):
-        browser = Browser(url)
-        try:
-            yield browser, db
-        finally:
-            browser.driver.quit()
+    with own_browser(db, folder) as (browser, _):
+        yield browser, db
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from peacepulse import store
 from peacepulse.access import users
 
-from .conftest import Browser, dashboard_server
+from .conftest import Browser, own_browser
 
 PASSWORD = "a long enough passphrase"
 
@@ -28,16 +28,10 @@ def secured(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     people = folder / "users.json"
     users.add(people, "vera", "viewer", PASSWORD)
     users.add(people, "amina", "editor", PASSWORD, ["UNMISS"])
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PEACEPULSE_AUTH", "on")
-        env.setenv("PEACEPULSE_SECRET_KEY", "browser-test-secret-" + "x" * 24)
-        env.setenv("PEACEPULSE_USERS", str(people))
-        with dashboard_server(db, folder) as (url, _):
-            browser = Browser(url)
-            try:
-                yield browser, db
-            finally:
-                browser.driver.quit()
+    env = {"PEACEPULSE_AUTH": "on", "PEACEPULSE_SECRET_KEY": "browser-test-secret-" + "x" * 24,
+           "PEACEPULSE_USERS": str(people)}
+    with own_browser(db, folder, env) as (browser, _):
+        yield browser, db
 
 
 @pytest.fixture(autouse=True)

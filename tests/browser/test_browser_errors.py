@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 
 from peacepulse import store
 
-from .conftest import Browser, dashboard_server
+from .conftest import Browser, own_browser
 
 PAGES = ["/", "/missions", "/mission?code=UNMISS", "/themes", "/theme?n=5", "/indicator?code=FAT_MALICIOUS",
          "/quality", "/upload"]
@@ -27,12 +27,8 @@ def troubled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser
     """A browser on a server of its own, whose store file the tests take away, hold or break."""
     folder = tmp_path_factory.mktemp("troubled")
     db = folder / "troubled-store.duckdb"
-    with dashboard_server(db, folder) as (url, log):
-        browser = Browser(url)
-        try:
-            yield browser, db, log
-        finally:
-            browser.driver.quit()
+    with own_browser(db, folder) as (browser, log):
+        yield browser, db, log
 
 
 def _alert(browser: Browser, alert_id: str) -> str:
