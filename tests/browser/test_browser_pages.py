@@ -110,7 +110,9 @@ def test_brw005_csv_button_downloads_every_row_without_errors(browser, served_db
     assert browser.severe_logs() == []
 
 
-@pytest.mark.parametrize("path", ["/", "/mission?code=UNMISS&theme=8", "/upload"])
+@pytest.mark.parametrize("path", ["/", "/missions", "/mission?code=UNMISS&theme=8", "/themes", "/theme?n=5",
+                                  "/indicator?code=FAT_MALICIOUS&mission=UNMISS", "/signals", "/actions", "/quality",
+                                  "/upload", "/users"])
 def test_brw006_a_phone_width_folds_the_menu_and_never_scrolls_sideways(browser, path) -> None:
     driver = browser.driver
     size = driver.get_window_size()
