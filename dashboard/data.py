@@ -14,6 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash.exceptions import PreventUpdate
+from filelock import FileLock, Timeout
 from flask import g, has_app_context
 from flask_caching import Cache
 
@@ -26,6 +27,11 @@ log = logging.getLogger(__name__)
 cache = Cache(config={"CACHE_TYPE": "FileSystemCache", "CACHE_THRESHOLD": 500,
                       "CACHE_DIR": str(Path(tempfile.gettempdir()) / "peacepulse-cache"),
                       "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
+# An entry is computed under one of STRIPES file locks, chosen by its key: two keys share a lock now and
+# then, which only makes one wait for the other.
+COMPUTING = Path(tempfile.gettempdir()) / "peacepulse-computing"
+STRIPES = 64
+COMPUTE_WAIT = 90  # seconds; past that, a waiting request computes the entry itself
 # What a user sees of an unexpected error: never its text, which may name files or code, only an id
 # that finds it in the server log.
 FAILED = ("Something went wrong on the server while preparing this view. Incident {incident} has been logged; "
@@ -50,14 +56,41 @@ def version(path: Path) -> str:
 
 
 def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    """compute(), or what it gave last time for `key` on this data version. Across the workers, one
+    request computes a missing entry while the others that ask for it meanwhile wait, then read it."""
     path = db()
     state = (CODE, str(path.resolve()), version(path), store.current_as_of(), key)
     digest = "pp-" + hashlib.sha256(repr(state).encode()).hexdigest()
-    found = cache.get(digest) if has_app_context() else None
+    if not has_app_context():
+        return compute()
+    found = cache.get(digest)
     if found is not None:
         return found
-    value = compute()
-    if has_app_context() and value is not None:
+    if g.get("pp_computing"):
+        # Within another entry's computation, which holds a lock already: a request holds one at a
+        # time, so no two requests can each wait for the other's.
+        return _kept(digest, compute())
+    COMPUTING.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(COMPUTING / f"{int(digest[3:7], 16) % STRIPES}.lock"), timeout=COMPUTE_WAIT)
+    try:
+        lock.acquire()
+    except Timeout:  # the one computing it is slow, or stuck: compute it here too
+        return _kept(digest, compute())
+    try:
+        found = cache.get(digest)  # computed by the request this one waited for
+        if found is not None:
+            return found
+        g.pp_computing = True
+        try:
+            return _kept(digest, compute())
+        finally:
+            g.pp_computing = False
+    finally:
+        lock.release()
+
+
+def _kept(digest: str, value: Any) -> Any:
+    if value is not None:
         cache.set(digest, value)
     return value
 
