@@ -98,7 +98,9 @@ def fill(con: duckdb.DuckDBPyConnection, rows: int) -> None:
         LIMIT {rows}""")
     batch = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
     counts = con.execute("SELECT count(*), count(*) FILTER (WHERE revised) FROM generated").fetchall()[0]
-    con.execute("INSERT INTO batch VALUES (?, 'observations', 'generated.csv', '', now(), ?, ?, 0, 0, 'benchmark'),"
+    con.execute("INSERT INTO batch (batch_id, kind, file_name, sha256, uploaded_at, rows_in_file, rows_new, "
+                "rows_revised, rows_unchanged, origin) "
+                "VALUES (?, 'observations', 'generated.csv', '', now(), ?, ?, 0, 0, 'benchmark'),"
                 "(?, 'observations', 'revised.csv', '', now(), ?, 0, ?, 0, 'benchmark')",
                 [batch, counts[0], counts[0], batch + 1, counts[1], counts[1]])
     columns = "mission, indicator, period, period_type, period_start, period_end, sex, age, location"
