@@ -20,7 +20,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 import dash
@@ -31,7 +31,7 @@ from flask import current_app, g, has_request_context, redirect, request, sessio
 from markupsafe import escape
 
 from peacepulse import access, store
-from peacepulse.access import LOCAL, Permit, Role, users
+from peacepulse.access import LOCAL, Permit, Role, attempts, users
 
 log = logging.getLogger(__name__)
 CSRF_COOKIE, CSRF_HEADER, CSRF_FIELD = "_csrf_token", "X-CSRFToken", "csrf_token"
@@ -233,8 +233,18 @@ def _login():
     name, password = request.form.get("name", "")[:256], request.form.get("password", "")
     path = users.path_for(store.resolve_db())
     try:
+        until = attempts.locked_until(path, name)
+        if until is not None:
+            log.warning("login refused for %r from %s: too many failed logins", name[:64], request.remote_addr)
+            wait = max(1, -(-int((until - datetime.now(timezone.utc)).total_seconds()) // 60))
+            return _page(f"Too many failed logins for this user name. Try again in {wait} minute{'s' * (wait != 1)}.",
+                         status=429, name=name)
         user = users.authenticate(path, name, password)
         nobody_yet = user is None and not users.load(path)
+        if user is None:
+            attempts.failed(path, name)
+        else:
+            attempts.succeeded(path, name)
     except access.UsersFileError as err:
         log.error("%s", err)
         return _page(USERS_FILE, status=503)

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from dashboard import auth
 from dashboard.app import app
 from dashboard.screenshots import free_port
 from peacepulse import access, store
-from peacepulse.access import Permit, Role, users
+from peacepulse.access import Permit, Role, attempts, users
 
 PASSWORD = "a long enough passphrase"
 SECRET = "s" * 40
@@ -371,6 +372,44 @@ def test_aut018_no_users_yet_is_said_on_the_login_page(site: Path, tmp_path: Pat
     monkeypatch.setenv("PEACEPULSE_USERS", str(tmp_path / "none.json"))
     said = _said(_login(app.server.test_client(), "ed"))
     assert "No one can log in yet: whoever runs this server adds users with peacepulse users add NAME --role admin." in said
+
+
+def test_aut019_five_failed_logins_lock_the_name_for_a_while_and_not_others(site: Path) -> None:
+    client = app.server.test_client()
+    for _ in range(attempts.FAILURES):
+        assert "do not match" in _said(_login(client, "vera", "a wrong passphrase here"))
+    refused = _login(client, "vera")  # the right password, too late: it is not even checked
+    assert refused.status_code == 429 and "peacepulse_session=" not in str(refused.headers.getlist("Set-Cookie"))
+    assert "Too many failed logins for this user name. Try again in 15 minutes." in _said(refused)
+    assert client.get("/").status_code == 302  # not logged in
+    assert _login(app.server.test_client(), "ed").status_code == 302  # another name logs in as before
+    for _ in range(attempts.FAILURES):  # a name no one holds is counted alike: the answers name no one
+        _login(client, "nobody", "a wrong passphrase here")
+    assert _login(client, "nobody").status_code == 429
+    counts = attempts.path_beside(Path(os.environ["PEACEPULSE_USERS"]))
+    assert sorted(json.loads(counts.read_text())) == ["nobody", "vera"] and counts.stat().st_mode & 0o077 == 0
+
+
+def test_aut019b_a_successful_login_starts_the_count_again(site: Path) -> None:
+    for _ in range(2):
+        client = app.server.test_client()
+        for _ in range(attempts.FAILURES - 1):
+            assert _login(client, "Vera", "a wrong passphrase here").status_code == 200
+        assert _login(client, "vera").status_code == 302  # four failures in a row, twice, never lock
+
+
+def test_aut019c_the_lock_ends_and_old_failures_are_forgotten(tmp_path: Path) -> None:
+    people, start = tmp_path / "users.json", datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+    for i in range(attempts.FAILURES):
+        attempts.failed(people, "vera", start + timedelta(minutes=i))
+    last = start + timedelta(minutes=attempts.FAILURES - 1)
+    assert attempts.locked_until(people, "vera", last + timedelta(minutes=14)) == last + attempts.LOCKOUT
+    assert attempts.locked_until(people, "vera", last + attempts.LOCKOUT) is None
+    assert attempts.locked_until(people, "VERA ", last) is not None  # the name as the login form takes it
+    spread = tmp_path / "spread.json"  # five failures, but never five within the window
+    for i in range(attempts.FAILURES):
+        attempts.failed(spread, "ed", start + timedelta(minutes=4 * i))
+    assert attempts.locked_until(spread, "ed", start + timedelta(minutes=16)) is None
 
 
 def _pages_content(client, path: str, search: str = "") -> str:

@@ -111,9 +111,9 @@ def _write(path: Path, users: dict[str, User]) -> None:
 
 
 @contextmanager
-def _changing(path: Path) -> Iterator[dict[str, User]]:
-    """The users, to change in place; written back when the block ends without error. One change at a time
-    holds the lock file beside it (on systems without fcntl, such as Windows, changes are not locked)."""
+def changing_beside(path: Path) -> Iterator[None]:
+    """Hold the lock file beside the users file `path` for the block: one change at a time, to it or to
+    the files beside it (on systems without fcntl, such as Windows, changes are not locked)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -125,11 +125,18 @@ def _changing(path: Path) -> Iterator[dict[str, User]]:
             fcntl.flock(lock, fcntl.LOCK_EX)
         except ImportError:
             pass
+        yield
+    finally:
+        os.close(lock)  # closing lets go of the lock
+
+
+@contextmanager
+def _changing(path: Path) -> Iterator[dict[str, User]]:
+    """The users, to change in place; written back when the block ends without error."""
+    with changing_beside(path):
         users = load(path)
         yield users
         _write(path, users)
-    finally:
-        os.close(lock)  # closing lets go of the lock
 
 
 def check_name(name: str) -> str:
