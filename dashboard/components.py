@@ -143,6 +143,7 @@ def not_found(what: str, given: str, known: list[str], href: str, alert_id: str)
 
 
 PAGE_ROWS = 100  # rows a paged grid fetches at a time
+MISSION_KINDS = ["peacekeeping", "political", "regional", "headquarters"]  # the missions' kind filter
 
 
 def paged_grid(grid_id: str, columns: list[str], height: int = 420) -> dag.AgGrid:

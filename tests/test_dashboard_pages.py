@@ -472,3 +472,11 @@ def test_pag024_the_signals_page_lists_each_missions_signals_and_acknowledges_on
     assert "1 signal needs a decision across 1 mission." in _texts(layout())
     shown = _texts(layout(acknowledged="1"))
     assert "Acknowledged: Known: reporting resumes in March" in shown
+
+
+def test_every_callback_is_registered_once() -> None:
+    """A page module imported by another page runs twice (Dash loads pages by file), and its callbacks with
+    it: every request it answers is then computed twice."""
+    deps = app.server.test_client().get("/_dash-dependencies").get_json()
+    outputs = [d["output"] for d in deps]
+    assert len(outputs) == len(set(outputs)), sorted(o for o in outputs if outputs.count(o) > 1)

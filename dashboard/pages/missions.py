@@ -7,7 +7,6 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui
 from dashboard.data import guarded, load
-from dashboard.pages.overview import KINDS
 from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/missions", name="Missions", title="PeacePulse · Missions", order=1)
@@ -21,7 +20,7 @@ COLUMNS = [{"field": "code", "cellRenderer": "markdown", "maxWidth": 130}, {"fie
 
 @guarded
 def layout(kind: str | None = None, real: str | None = None, **_) -> html.Div:
-    kind, only_real = (kind if kind in KINDS else None), ui.real_only(real)
+    kind, only_real = (kind if kind in ui.MISSION_KINDS else None), ui.real_only(real)
     index = load(queries.mission_index, kind, only_real)
     suffix = "&real=1" if only_real else ""
     index = index.assign(code=[f"[{c}](/mission?code={c}{suffix})" for c in index["code"]],
@@ -31,7 +30,7 @@ def layout(kind: str | None = None, real: str | None = None, **_) -> html.Div:
     return html.Div([
         ui.page_title("Missions", "msns-heading",
                       f"{len(index):,} missions and entities, {with_data:,} of them with {data}. Open one to see its trends."),
-        dbc.Row([dbc.Col(dcc.Dropdown(id="msns-kind", options=[{"label": k.title(), "value": k} for k in KINDS],
+        dbc.Row([dbc.Col(dcc.Dropdown(id="msns-kind", options=[{"label": k.title(), "value": k} for k in ui.MISSION_KINDS],
                                      value=kind, placeholder="All kinds of mission"), md=4),
                 dbc.Col(ui.real_switch("msns-real", only_real), md=3, className="pt-2")], className="mb-3"),
         ui.grid(index, "msns-grid", "missions.csv", height=560, columns=COLUMNS),

@@ -12,12 +12,11 @@ from peacepulse import figures
 from peacepulse.reads import queries
 
 dash.register_page(__name__, path="/", name="Overview", title="PeacePulse · Overview", order=0)
-KINDS = ["peacekeeping", "political", "regional", "headquarters"]
 
 
 def _filters(kind: str | None, active: bool, real: bool) -> dbc.Row:
     return dbc.Row([
-        dbc.Col(dcc.Dropdown(id="ovw-kind", options=[{"label": k.title(), "value": k} for k in KINDS],
+        dbc.Col(dcc.Dropdown(id="ovw-kind", options=[{"label": k.title(), "value": k} for k in ui.MISSION_KINDS],
                              value=kind, placeholder="All kinds of mission"), md=4),
         dbc.Col(ui.active_switch("ovw-active", active), md=3, className="pt-2"),
         dbc.Col(ui.real_switch("ovw-real", real), md=3, className="pt-2"),
@@ -26,7 +25,7 @@ def _filters(kind: str | None, active: bool, real: bool) -> dbc.Row:
 
 @guarded
 def layout(kind: str | None = None, active: str | None = None, real: str | None = None, **_) -> html.Div:
-    kind = kind if kind in KINDS else None
+    kind = kind if kind in ui.MISSION_KINDS else None
     only_active, only_real = ui.active_only(active), ui.real_only(real)
     head = load(queries.headline, kind, only_active)
     cells = load(queries.scorecard, kind, only_active, only_real)
