@@ -127,8 +127,9 @@ def refresh(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     con.execute("INSERT INTO revised_observation BY NAME SELECT * FROM rollup_written WHERE revision > 1")
     # Outliers: every series the batch touches is judged again, over all its rows.
     series = ", ".join(SERIES)
+    # Only the columns the rule reads: the rows of the touched series can be most of the store.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE rollup_series AS
-                    SELECT * FROM observation_current
+                    SELECT {series}, period, period_end, value, source FROM observation_current
                     SEMI JOIN (SELECT DISTINCT {series} FROM rollup_written) USING ({series})""")
     con.execute("DELETE FROM outlier_flag f USING (SELECT DISTINCT " + series + " FROM rollup_written) s WHERE "
                 + " AND ".join(f"f.{c} = s.{c}" for c in SERIES))
