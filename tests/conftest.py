@@ -19,6 +19,12 @@ from peacepulse.store import publish
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole run, which every pytest-xdist worker shares (above each worker's own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
     """A copy, for this process, of a store that `build` makes once for the whole run.
 
@@ -26,10 +32,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
     folder while the others wait on a lock, then each takes a copy of its own, so that no worker ever
     opens another's file."""
     mine = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
-    source = shared / f"shared-{name}.duckdb"
+    source = run_folder(tmp_path_factory) / f"shared-{name}.duckdb"
     with FileLock(str(source) + ".lock"):
         if not source.exists():
             building = source.with_name(source.name + ".tmp")

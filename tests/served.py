@@ -16,12 +16,18 @@ from dashboard.screenshots import free_port
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def dashboard_env(db: Path, folder: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a dashboard process on the store `db`: this checkout's code, and `folder` for its
+    temporary files (its result cache among them), with `env` added."""
+    paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PEACEPULSE_DB": str(db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+            "TMPDIR": str(folder), **(env or {})}
+
+
 def _start(db: Path, folder: Path, log, workers: int, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     """gunicorn on a free port, once it answers. A port that another process took between free_port()
     and gunicorn's bind (tests run in parallel) makes gunicorn exit: then it is tried on another one."""
-    paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PEACEPULSE_DB": str(db), "PYTHONPATH": os.pathsep.join(p for p in paths if p),
-           "TMPDIR": str(folder), **env}  # a cache of its own for this store
+    env = dashboard_env(db, folder, env)
     for _ in range(3):
         port = free_port()
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", "120",

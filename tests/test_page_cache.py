@@ -3,15 +3,14 @@ workers that ask for it wait and read it, and a computation that needs another e
 itself. Each worker here is a process of its own, as under gunicorn, sharing one cache folder."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from served import ROOT, dashboard_env
 
-ROOT = Path(__file__).resolve().parents[1]
 # A worker: within a request, load() an entry whose computation notes the process, then takes a while.
 WORKER = """
 import os, sys, time
@@ -41,8 +40,7 @@ with app.server.test_request_context():
 
 def _run(db: Path, folder: Path, keys: list[str], how: str = "plain") -> tuple[list[str], list[str]]:
     """Start one worker process per key at the same moment; what each returned, and the computations noted."""
-    env = {**os.environ, "PEACEPULSE_DB": str(db), "TMPDIR": str(folder),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = dashboard_env(db, folder)
     notes = folder / "computed.txt"
     workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(notes), str(folder / f"ready-{i}"), str(len(keys)),
                                  how, key], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -9,13 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import run_folder
 
 
 def _note(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    run = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        run = run.parent  # the run's folder, above each worker's own
-    return run / "parallel-runs-first-worker.txt"
+    return run_folder(tmp_path_factory) / "parallel-runs-first-worker.txt"
 
 
 def _worker() -> str:

@@ -16,8 +16,6 @@ from served import dashboard_server
 
 from dashboard.screenshots import chrome, settled
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def pytest_configure(config: pytest.Config) -> None:
     # selenium 4.2 calls a urllib3 method that urllib3 2 deprecates, on every command

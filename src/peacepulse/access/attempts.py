@@ -15,7 +15,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .users import UsersFileError, changing_beside
+from .users import changing_beside, write_private
 
 FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -28,16 +28,14 @@ def path_beside(users_file: Path) -> Path:
 
 
 def _key(name: str) -> str:
-    return name.strip().lower()[:256]
+    return name.strip().casefold()[:256]  # as the users file keys its names
 
 
 def _read(path: Path) -> dict[str, list[str]]:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (OSError, ValueError):  # none yet; or damaged, which is no reason to keep everyone out: start again
         return {}
-    except (OSError, ValueError):
-        return {}  # a damaged count is no reason to keep everyone out; it starts again
     return found if isinstance(found, dict) else {}
 
 
@@ -65,19 +63,15 @@ def locked_until(users_file: Path, name: str, now: datetime | None = None) -> da
 
 def failed(users_file: Path, name: str, now: datetime | None = None) -> None:
     """Count a failed login for `name`."""
-    now = now or datetime.now(timezone.utc)
-    path = path_beside(users_file)
-    try:
-        with changing_beside(users_file):
-            counts = _read(path)
-            counts[_key(name)] = [t.isoformat() for t in _recent(counts.get(_key(name), []), now)] + [now.isoformat()]
-            counts = {k: v for k, v in counts.items() if _recent(v, now)}
-            if len(counts) > KEPT:
-                newest = sorted(counts, key=lambda k: counts[k][-1])[-KEPT:]
-                counts = {k: counts[k] for k in newest}
-            _write(path, counts)
-    except OSError as err:
-        raise UsersFileError(f"The failed-login counts {path} cannot be written: {err.strerror or err}.") from None
+    now, key, path = now or datetime.now(timezone.utc), _key(name), path_beside(users_file)
+    with changing_beside(users_file):
+        counts = _read(path)
+        counts[key] = [t.isoformat() for t in _recent(counts.get(key, []), now)] + [now.isoformat()]
+        counts = {k: v for k, v in counts.items() if _recent(v, now)}
+        if len(counts) > KEPT:
+            newest = sorted(counts, key=lambda k: counts[k][-1])[-KEPT:]
+            counts = {k: counts[k] for k in newest}
+        write_private(path, json.dumps(counts), "The failed-login counts")
 
 
 def succeeded(users_file: Path, name: str) -> None:
@@ -85,17 +79,7 @@ def succeeded(users_file: Path, name: str) -> None:
     path = path_beside(users_file)
     if not path.exists():
         return
-    try:
-        with changing_beside(users_file):
-            counts = _read(path)
-            if counts.pop(_key(name), None) is not None:
-                _write(path, counts)
-    except OSError as err:
-        raise UsersFileError(f"The failed-login counts {path} cannot be written: {err.strerror or err}.") from None
-
-
-def _write(path: Path, counts: dict[str, list[str]]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(counts), encoding="utf-8")
-    temporary.chmod(0o600)
-    temporary.replace(path)
+    with changing_beside(users_file):
+        counts = _read(path)
+        if counts.pop(_key(name), None) is not None:
+            write_private(path, json.dumps(counts), "The failed-login counts")

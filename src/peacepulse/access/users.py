@@ -92,10 +92,15 @@ def find(path: Path, name: str) -> User | None:
 def _write(path: Path, users: dict[str, User]) -> None:
     rows = [{"name": u.name, "role": u.role.value, "missions": list(u.missions), "password_hash": u.password_hash}
             for u in sorted(users.values(), key=lambda u: u.name.casefold())]
-    text = json.dumps({"users": rows}, indent=2) + "\n"
+    write_private(path, json.dumps({"users": rows}, indent=2) + "\n", "The users file")
+
+
+def write_private(path: Path, text: str, what: str) -> None:
+    """Put `text` in place at `path` whole, readable by its owner only: a temporary file beside it, flushed,
+    then one rename. `what` names the file in the error if it cannot be written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(prefix=".users-", suffix=".tmp", dir=path.parent)  # mode 0600
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)  # mode 0600
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
@@ -107,7 +112,7 @@ def _write(path: Path, users: dict[str, User]) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as err:
-        raise UsersFileError(f"The users file {path} cannot be written: {err.strerror or err}.") from None
+        raise UsersFileError(f"{what} {path} cannot be written: {err.strerror or err}.") from None
 
 
 @contextmanager

@@ -316,8 +316,8 @@ def data_version(db: Path) -> str:
     wal = db.with_name(db.name + ".wal")
     # Each publish puts a new file in place, so its inode tells two versions apart even when the file's
     # size and its time (which the system keeps to a few milliseconds) are the same.
-    parts = [(p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns) for p in (db, wal) if p.exists()]
-    return "-".join(f"{inode}.{size}.{mtime}" for inode, size, mtime in parts)
+    found = [p.stat() for p in (db, wal) if p.exists()]
+    return "-".join(f"{s.st_ino}.{s.st_size}.{s.st_mtime_ns}" for s in found)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
